@@ -1,0 +1,119 @@
+/**
+ * What a connector implements for the Baton runtime. One {@link ResourceSyncer} per resource type
+ * declares the type and lists its resources, entitlements and grants; optional members add
+ * targeted sync, provisioning, account creation and deletion. The builder turns these into the
+ * `c1.connector.v2` services and derives capabilities from which members exist, so shared code
+ * never branches on a resource type id.
+ */
+import type { MessageInitShape } from "@bufbuild/protobuf";
+import type { Any, Struct } from "@bufbuild/protobuf/wkt";
+import type {
+  ConnectorAccountCreationSchemaSchema,
+  ConnectorMetadataSchema,
+  CredentialDetailsAccountProvisioningSchema,
+} from "../gen/c1/connector/v2/connector_pb.js";
+import type { Entitlement } from "../gen/c1/connector/v2/entitlement_pb.js";
+import type { Grant } from "../gen/c1/connector/v2/grant_pb.js";
+import type {
+  AccountInfo,
+  CredentialOptions,
+  Resource,
+  ResourceId,
+  ResourceType,
+} from "../gen/c1/connector/v2/resource_pb.js";
+import type { Page, PageRequest } from "./pagination.js";
+
+/** Per-call context handed to every connector method. */
+export interface CallContext {
+  /** Aborted when the caller cancels or the deadline passes. */
+  signal: AbortSignal;
+  /** The host's sync id, when it sends one (every sync call from a host at SDK ≥ 0.4.3). */
+  activeSyncId?: string;
+}
+
+/** A page of results, plus optional response annotations (e.g. a RateLimitWaitReport). */
+export interface AnnotatedPage<T> extends Page<T> {
+  annotations?: Any[];
+}
+
+/** Lists one resource type, its entitlements and grants; optionally provisions it. */
+export interface ResourceSyncer {
+  /** The type this syncer owns: id, display name, traits and type annotations. */
+  readonly resourceType: ResourceType;
+  /** Resources of this type; `parent` is set only for child types listed under a parent. */
+  list(
+    parent: ResourceId | undefined,
+    page: PageRequest,
+    ctx: CallContext,
+  ): Promise<AnnotatedPage<Resource>>;
+  /** Entitlements offered by one resource of this type. */
+  entitlements(
+    resource: Resource,
+    page: PageRequest,
+    ctx: CallContext,
+  ): Promise<AnnotatedPage<Entitlement>>;
+  /** Grants on one resource's entitlements. */
+  grants(resource: Resource, page: PageRequest, ctx: CallContext): Promise<AnnotatedPage<Grant>>;
+  /** Per-type entitlement templates; absent means "none" (answered with an empty list). */
+  staticEntitlements?(page: PageRequest, ctx: CallContext): Promise<AnnotatedPage<Entitlement>>;
+  /** Fetches one resource (targeted sync); `undefined` means it does not exist. */
+  get?(
+    id: ResourceId,
+    parent: ResourceId | undefined,
+    ctx: CallContext,
+  ): Promise<Resource | undefined>;
+  /** Grants `entitlement` (on a resource of this type) to `principal`. */
+  grant?(principal: Resource, entitlement: Entitlement, ctx: CallContext): Promise<ProvisionResult>;
+  /** Revokes a grant on a resource of this type, acting on its entitlement and principal. */
+  revoke?(grant: Grant, ctx: CallContext): Promise<ProvisionResult>;
+  /** Deletes (or deactivates) a resource of this type. */
+  delete?(
+    id: ResourceId,
+    parent: ResourceId | undefined,
+    ctx: CallContext,
+  ): Promise<ProvisionResult>;
+  /** Creates accounts of this type. */
+  readonly accounts?: AccountManager;
+}
+
+/** Outcome of a provisioning call: the grants made (for Grant) and response annotations. */
+export interface ProvisionResult {
+  grants?: Grant[];
+  /** E.g. GrantAlreadyExists, GrantAlreadyRevoked, ResourceDoesNotExist. */
+  annotations?: Any[];
+}
+
+/** Creates accounts, and describes the form and credential options platforms should offer. */
+export interface AccountManager {
+  readonly credentialDetails: MessageInitShape<typeof CredentialDetailsAccountProvisioningSchema>;
+  readonly creationSchema?: MessageInitShape<typeof ConnectorAccountCreationSchemaSchema>;
+  create(
+    info: AccountInfo,
+    credentials: CredentialOptions | undefined,
+    ctx: CallContext,
+  ): Promise<AccountResult>;
+}
+
+/** What happened to an account request (maps onto CreateAccountResponse's oneof). */
+export type AccountResult =
+  | { kind: "success"; resource: Resource; annotations?: Any[] }
+  | { kind: "already_exists"; resource: Resource; annotations?: Any[] }
+  | { kind: "action_required"; resource?: Resource; message: string; annotations?: Any[] }
+  | { kind: "in_progress"; resource?: Resource; annotations?: Any[] };
+
+/** A whole connector: metadata, validation and the syncers of every resource type. */
+export interface Connector {
+  /** Display name, description, help URL and so on; capabilities are computed by the builder. */
+  metadata(
+    ctx: CallContext,
+  ): Promise<MessageInitShape<typeof ConnectorMetadataSchema> & { displayName: string }>;
+  /** Checks credentials and reachability; throws a ConnectError with a precise code when not. */
+  validate(ctx: CallContext): Promise<Any[] | undefined>;
+  /** Every resource type's syncer, in the order they should be listed. */
+  readonly syncers: readonly ResourceSyncer[];
+  /** Drops per-sync caches after a sync (errors are only logged by hosts). */
+  cleanup?(ctx: CallContext): Promise<void>;
+}
+
+/** A profile struct as plain JSON values (for AccountInfo.profile and Resource.profile). */
+export type Profile = Struct;

@@ -1,0 +1,86 @@
+/**
+ * The protoc-gen-validate rules of the wire contract (spec §5) that a Go connector server enforces
+ * on incoming requests, checked here so a bad request is answered with InvalidArgument naming the
+ * field before any connector code runs. Like the Go validator, the first violation wins.
+ */
+import type { ConnectError } from "@connectrpc/connect";
+import { invalidArgument } from "./errors.js";
+import { MAX_PAGE_SIZE, MAX_PAGE_TOKEN_BYTES } from "./pagination.js";
+
+const utf8 = new TextEncoder();
+
+function bytes(s: string): number {
+  return utf8.encode(s).length;
+}
+
+/** A rule check: returns an error for the first violated rule, or undefined. */
+export type Check = () => ConnectError | undefined;
+
+/** Runs the checks in order and throws the first violation. */
+export function enforce(...checks: Check[]): void {
+  for (const check of checks) {
+    const err = check();
+    if (err) throw err;
+  }
+}
+
+/** A string that must be 1..max bytes. */
+export function required(field: string, value: string | undefined, max = 1024): Check {
+  return () => {
+    if (value === undefined || value === "") return invalidArgument(field, "value is required");
+    if (bytes(value) > max) return invalidArgument(field, `value must be at most ${max} bytes`);
+    return undefined;
+  };
+}
+
+/** A string that, when set, must be 1..max bytes. */
+export function optional(field: string, value: string | undefined, max = 1024): Check {
+  return () => {
+    if (value && bytes(value) > max)
+      return invalidArgument(field, `value must be at most ${max} bytes`);
+    return undefined;
+  };
+}
+
+/** A message field that must be set. */
+export function present(field: string, value: unknown): Check {
+  return () =>
+    value === undefined || value === null ? invalidArgument(field, "value is required") : undefined;
+}
+
+/** `page_size` ≤ 250 when non-zero. */
+export function pageSizeRule(type: string, size: number): Check {
+  return () =>
+    size > MAX_PAGE_SIZE
+      ? invalidArgument(`${type}.page_size`, `value must be at most ${MAX_PAGE_SIZE} (got ${size})`)
+      : undefined;
+}
+
+/** `page_token` ≤ 1 MiB when set. */
+export function pageTokenRule(type: string, token: string): Check {
+  return optional(`${type}.page_token`, token, MAX_PAGE_TOKEN_BYTES);
+}
+
+/** The paging and sync-id rules shared by every sync list request. */
+export function listRules(
+  type: string,
+  req: { pageSize: number; pageToken: string; activeSyncId: string },
+): Check[] {
+  return [
+    pageSizeRule(type, req.pageSize),
+    pageTokenRule(type, req.pageToken),
+    optional(`${type}.active_sync_id`, req.activeSyncId),
+  ];
+}
+
+/** A ResourceId whose type and id are both required. */
+export function resourceIdRules(
+  field: string,
+  id: { resourceType: string; resource: string } | undefined,
+): Check[] {
+  return [
+    present(field, id),
+    required(`${field}.resource_type`, id?.resourceType),
+    required(`${field}.resource`, id?.resource),
+  ];
+}

@@ -1,0 +1,524 @@
+/**
+ * The syncer: drives any connector through Connect clients and writes what it lists into a c1z
+ * store, in the Go syncer's order (Validate, ListResourceTypes, ListResources per type and parent,
+ * ListStaticEntitlements, ListEntitlements and ListGrants per stored resource, Cleanup). Each page
+ * is stored together with the checkpoint in one transaction, so a killed sync resumes after the
+ * last stored page and ends with exactly the rows of an uninterrupted one.
+ */
+import { create } from "@bufbuild/protobuf";
+import { Code } from "@connectrpc/connect";
+import {
+  ChildResourceTypeSchema,
+  SkipEntitlementsAndGrantsSchema,
+  SkipEntitlementsSchema,
+  SkipGrantsSchema,
+} from "../../gen/c1/connector/v2/annotation_resource_tree_pb.js";
+import { type Entitlement, EntitlementSchema } from "../../gen/c1/connector/v2/entitlement_pb.js";
+import type { Resource, ResourceType } from "../../gen/c1/connector/v2/resource_pb.js";
+import { has, pickAll } from "../annotations.js";
+import type { C1zStore } from "../c1z/store.js";
+import { entitlementId, resourceKey } from "../ids.js";
+import { realSleep, type Sleep } from "../retry.js";
+import { callWithRetry, type RetryListener, SyncCallError } from "./call-with-retry.js";
+import {
+  type Checkpoint,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  initialCheckpoint,
+  type PerResourceAction,
+  type ResourceAction,
+} from "./checkpoint.js";
+import type { ConnectorClients } from "./clients.js";
+import { acceptEntitlement, acceptGrant, acceptResource } from "./ingest-rules.js";
+import { runPool } from "./work-pool.js";
+
+/** Row counts of a sync, by table. */
+export interface SyncCounts {
+  resourceTypes: number;
+  resources: number;
+  entitlements: number;
+  grants: number;
+}
+
+/** Progress events, for the progress display and logs. */
+export interface SyncProgress {
+  phase: Checkpoint["phase"];
+  counts: SyncCounts;
+  pages: number;
+}
+
+export interface SyncOptions {
+  /** Independent pages in flight at once (default 4). */
+  concurrency?: number;
+  /** `resources_only` sync: no entitlements or grants. */
+  skipEntitlementsAndGrants?: boolean;
+  /** Store only these resource types (`--sync-resource-types`). */
+  resourceTypeIds?: readonly string[];
+  sleep?: Sleep;
+  signal?: AbortSignal;
+  onRetry?: RetryListener;
+  onWarning?: (message: string) => void;
+  onProgress?: (p: SyncProgress) => void;
+}
+
+export interface SyncResult {
+  syncId: string;
+  resumed: boolean;
+  counts: SyncCounts;
+  warnings: string[];
+  pages: number;
+}
+
+/** Stops a sync whose warnings pile up (spec §8.4): more than 10 and over 10% of actions. */
+export class TooManyWarningsError extends Error {
+  override name = "TooManyWarningsError";
+}
+
+const VERSION_WITH_SYNC_ID = [0, 4, 3];
+
+function sendsSyncId(sdkVersion: string): boolean {
+  const m = /^v?(\d+)\.(\d+)\.(\d+)(?:\+[0-9A-Za-z.-]+)?$/.exec(sdkVersion.trim());
+  if (!m) return false;
+  const v = [Number(m[1]), Number(m[2]), Number(m[3])];
+  for (let i = 0; i < 3; i++) {
+    if ((v[i] ?? 0) !== (VERSION_WITH_SYNC_ID[i] ?? 0))
+      return (v[i] ?? 0) > (VERSION_WITH_SYNC_ID[i] ?? 0);
+  }
+  return true;
+}
+
+function isSkipped(
+  r: Resource,
+  type: ResourceType | undefined,
+  phase: "entitlements" | "grants",
+): boolean {
+  const marks = [...r.annotations, ...(type?.annotations ?? [])];
+  if (has(marks, SkipEntitlementsAndGrantsSchema)) return true;
+  return phase === "entitlements"
+    ? has(marks, SkipEntitlementsSchema)
+    : has(marks, SkipGrantsSchema);
+}
+
+/** One sync run over a store. Create with {@link runSync}. */
+class SyncRun {
+  readonly warnings: string[] = [];
+  readonly counts: SyncCounts = { resourceTypes: 0, resources: 0, entitlements: 0, grants: 0 };
+  pages = 0;
+  private types = new Map<string, ResourceType>();
+  private childSeen = new Set<string>();
+  private activeSyncId = "";
+  private readonly sleep: Sleep;
+  private readonly concurrency: number;
+
+  constructor(
+    private readonly clients: ConnectorClients,
+    private readonly store: C1zStore,
+    private readonly syncId: string,
+    private cp: Checkpoint,
+    private readonly options: SyncOptions,
+  ) {
+    this.sleep = options.sleep ?? realSleep;
+    this.concurrency = Math.max(1, options.concurrency ?? 4);
+  }
+
+  private call<T>(call: string, target: string, fn: () => Promise<T>): Promise<T> {
+    return callWithRetry(call, target, fn, {
+      sleep: this.sleep,
+      ...(this.options.signal ? { signal: this.options.signal } : {}),
+      ...(this.options.onRetry ? { onRetry: this.options.onRetry } : {}),
+    });
+  }
+
+  private warn(message: string): void {
+    this.warnings.push(message);
+    this.cp.warnings++;
+    this.options.onWarning?.(message);
+    if (this.cp.warnings > 10 && this.cp.warnings > this.cp.completed / 10) {
+      throw new TooManyWarningsError(
+        `too many warnings (${this.cp.warnings} over ${this.cp.completed} completed calls); the sync stopped and will resume on the next run. Last: ${message}`,
+      );
+    }
+  }
+
+  /** Stores a page and the checkpoint atomically. */
+  private commit(write: () => void): void {
+    this.store.transaction(() => {
+      write();
+      this.cp.completed++;
+      this.store.setSyncToken(this.syncId, encodeCheckpoint(this.cp));
+    });
+    this.pages++;
+    this.options.onProgress?.({ phase: this.cp.phase, counts: this.counts, pages: this.pages });
+  }
+
+  private advance(phase: Checkpoint["phase"], prepare?: () => void): void {
+    this.store.transaction(() => {
+      this.cp.phase = phase;
+      prepare?.();
+      this.store.setSyncToken(this.syncId, encodeCheckpoint(this.cp));
+    });
+    this.options.onProgress?.({ phase, counts: this.counts, pages: this.pages });
+  }
+
+  async run(sdkVersion: string): Promise<void> {
+    this.activeSyncId = sendsSyncId(sdkVersion) ? this.syncId : "";
+    if (this.cp.phase !== "resource-types") {
+      for (const t of this.store.resourceTypes(this.syncId)) this.types.set(t.id, t);
+    }
+    while (this.cp.phase !== "done") {
+      this.options.signal?.throwIfAborted();
+      switch (this.cp.phase) {
+        case "resource-types":
+          await this.listResourceTypes();
+          break;
+        case "resources":
+          await this.listResources();
+          this.advance(
+            this.options.skipEntitlementsAndGrants ? "done" : "static-entitlements",
+            () => {
+              this.cp.statics = [...this.types.keys()].map((type) => ({ type, token: "" }));
+            },
+          );
+          break;
+        case "static-entitlements":
+          await this.listStaticEntitlements();
+          this.advance("entitlements", () => {
+            this.cp.cursor = 0;
+            this.cp.perResource = [];
+          });
+          break;
+        case "entitlements":
+          await this.perResource("entitlements");
+          this.advance("grants", () => {
+            this.cp.cursor = 0;
+            this.cp.perResource = [];
+          });
+          break;
+        case "grants":
+          await this.perResource("grants");
+          this.advance("done");
+          break;
+      }
+    }
+  }
+
+  private async listResourceTypes(): Promise<void> {
+    const listed: ResourceType[] = [];
+    let token = "";
+    do {
+      const page = await this.call("ListResourceTypes", "", () =>
+        this.clients.resourceTypes.listResourceTypes({
+          pageToken: token,
+          activeSyncId: this.activeSyncId,
+        }),
+      );
+      listed.push(...page.list.filter((t) => t.id !== ""));
+      token = page.nextPageToken;
+    } while (token !== "");
+    const wanted = this.options.resourceTypeIds;
+    if (wanted && wanted.length > 0) {
+      const known = new Set(listed.map((t) => t.id));
+      const unknown = wanted.filter((w) => !known.has(w));
+      if (unknown.length > 0) {
+        throw new SyncCallError(
+          "ListResourceTypes",
+          "",
+          Object.assign(new Error(), {
+            code: Code.InvalidArgument,
+            rawMessage: `--sync-resource-types names types the connector does not have: ${unknown.join(", ")} (it has: ${[...known].join(", ")})`,
+          }) as never,
+        );
+      }
+    }
+    const kept = wanted && wanted.length > 0 ? listed.filter((t) => wanted.includes(t.id)) : listed;
+    for (const t of kept) this.types.set(t.id, t);
+    this.counts.resourceTypes = kept.length;
+    this.store.transaction(() => {
+      this.store.putResourceTypes(this.syncId, kept);
+      this.cp.phase = "resources";
+      this.cp.resources = kept.map((t) => ({ type: t.id, token: "" }));
+      this.store.setSyncToken(this.syncId, encodeCheckpoint(this.cp));
+    });
+  }
+
+  private async listResources(): Promise<void> {
+    const inFlight = new Set<ResourceAction>();
+    await runPool(
+      this.concurrency,
+      () => this.cp.resources.find((a) => !inFlight.has(a)),
+      async (action) => {
+        inFlight.add(action);
+        try {
+          await this.resourcePage(action);
+        } finally {
+          inFlight.delete(action);
+        }
+      },
+    );
+  }
+
+  private async resourcePage(action: ResourceAction): Promise<void> {
+    const parent = action.parentType
+      ? { resourceType: action.parentType, resource: action.parentId ?? "" }
+      : undefined;
+    const target = parent ? `${action.type} under ${resourceKey(parent)}` : action.type;
+    let page: Awaited<ReturnType<ConnectorClients["resources"]["listResources"]>> | undefined;
+    try {
+      page = await this.call("ListResources", target, () =>
+        this.clients.resources.listResources({
+          resourceTypeId: action.type,
+          ...(parent ? { parentResourceId: parent } : {}),
+          pageToken: action.token,
+          activeSyncId: this.activeSyncId,
+        }),
+      );
+    } catch (e) {
+      if (!(e instanceof SyncCallError && e.code === Code.NotFound)) throw e;
+      this.warn(`ListResources for ${target}: ${e.cause.rawMessage}; skipped`);
+    }
+    const kept = (page?.list ?? []).filter((r) => acceptResource(r, this.types));
+    const children: ResourceAction[] = [];
+    for (const r of kept) {
+      for (const child of pickAll(r.annotations, ChildResourceTypeSchema)) {
+        if (!this.types.has(child.resourceTypeId)) continue;
+        const key = `${child.resourceTypeId}|${resourceKey(r.id!)}`;
+        if (this.childSeen.has(key)) continue;
+        this.childSeen.add(key);
+        children.push({
+          type: child.resourceTypeId,
+          parentType: r.id!.resourceType,
+          parentId: r.id!.resource,
+          token: "",
+        });
+      }
+    }
+    this.commit(() => {
+      this.store.putResources(this.syncId, kept);
+      this.counts.resources += kept.length;
+      const i = this.cp.resources.indexOf(action);
+      const next = page?.nextPageToken ?? "";
+      // Children go first, like the Go syncer's stack: they are listed before the parent's next page.
+      if (next) this.cp.resources.splice(i, 1, ...children, { ...action, token: next });
+      else this.cp.resources.splice(i, 1, ...children);
+    });
+  }
+
+  private async listStaticEntitlements(): Promise<void> {
+    const inFlight = new Set<unknown>();
+    await runPool(
+      this.concurrency,
+      () => this.cp.statics.find((a) => !inFlight.has(a)),
+      async (action) => {
+        inFlight.add(action);
+        try {
+          let page:
+            | Awaited<ReturnType<ConnectorClients["entitlements"]["listStaticEntitlements"]>>
+            | undefined;
+          try {
+            page = await this.call("ListStaticEntitlements", action.type, () =>
+              this.clients.entitlements.listStaticEntitlements({
+                resourceTypeId: action.type,
+                pageToken: action.token,
+                activeSyncId: this.activeSyncId,
+              }),
+            );
+          } catch (e) {
+            if (!(e instanceof SyncCallError && e.code === Code.NotFound)) throw e;
+            this.warn(`ListStaticEntitlements for ${action.type}: ${e.cause.rawMessage}; skipped`);
+          }
+          const templates = page?.list ?? [];
+          this.commit(() => {
+            if (templates.length > 0) this.expandTemplates(action.type, templates);
+            const i = this.cp.statics.indexOf(action);
+            const next = page?.nextPageToken ?? "";
+            if (next) this.cp.statics.splice(i, 1, { ...action, token: next });
+            else this.cp.statics.splice(i, 1);
+          });
+        } finally {
+          inFlight.delete(action);
+        }
+      },
+    );
+  }
+
+  /** One entitlement per stored resource of the type, per template (spec §3.4). */
+  private expandTemplates(typeId: string, templates: readonly Entitlement[]): void {
+    let after = 0;
+    for (;;) {
+      const rows = this.store.resourcesOfType(this.syncId, typeId, after, 1000);
+      if (rows.length === 0) break;
+      const made: Entitlement[] = [];
+      for (const { rowId, resource } of rows) {
+        after = rowId;
+        for (const t of templates) {
+          made.push(
+            create(EntitlementSchema, {
+              ...t,
+              id: entitlementId(resource.id!, t.slug),
+              resource,
+              displayName: t.displayName || resource.displayName,
+              description: t.description || resource.description,
+            }),
+          );
+        }
+      }
+      this.store.putEntitlements(this.syncId, made);
+      this.counts.entitlements += made.length;
+    }
+  }
+
+  /** ListEntitlements or ListGrants for every stored resource, a cursor over the store. */
+  private async perResource(phase: "entitlements" | "grants"): Promise<void> {
+    const inFlight = new Set<PerResourceAction>();
+    const loaded = new Map<number, Resource>();
+    for (const a of this.cp.perResource) {
+      const row = this.store.resourcesAfter(this.syncId, a.rowId - 1, 1)[0];
+      if (row && row.rowId === a.rowId) loaded.set(a.rowId, row.resource);
+    }
+    this.cp.perResource = this.cp.perResource.filter((a) => loaded.has(a.rowId));
+    let buffer: { rowId: number; resource: Resource }[] = [];
+    let exhausted = false;
+    const next = (): PerResourceAction | undefined => {
+      const waiting = this.cp.perResource.find((a) => !inFlight.has(a));
+      if (waiting) return waiting;
+      for (;;) {
+        if (buffer.length === 0 && !exhausted) {
+          buffer = this.store.resourcesAfter(this.syncId, this.cp.cursor, 500);
+          exhausted = buffer.length === 0;
+        }
+        const row = buffer.shift();
+        if (!row) return undefined;
+        this.cp.cursor = row.rowId;
+        if (isSkipped(row.resource, this.types.get(row.resource.id?.resourceType ?? ""), phase))
+          continue;
+        const action = { rowId: row.rowId, token: "" };
+        loaded.set(row.rowId, row.resource);
+        this.cp.perResource.push(action);
+        return action;
+      }
+    };
+    await runPool(this.concurrency, next, async (action) => {
+      inFlight.add(action);
+      try {
+        const resource = loaded.get(action.rowId)!;
+        const more =
+          phase === "entitlements"
+            ? await this.entitlementPage(resource, action)
+            : await this.grantPage(resource, action);
+        if (!more) loaded.delete(action.rowId);
+      } finally {
+        inFlight.delete(action);
+      }
+    });
+  }
+
+  private finishAction(action: PerResourceAction, nextToken: string): boolean {
+    const i = this.cp.perResource.indexOf(action);
+    if (nextToken) {
+      action.token = nextToken;
+      return true;
+    }
+    this.cp.perResource.splice(i, 1);
+    return false;
+  }
+
+  private async entitlementPage(resource: Resource, action: PerResourceAction): Promise<boolean> {
+    const target = resourceKey(resource.id!);
+    let page: Awaited<ReturnType<ConnectorClients["entitlements"]["listEntitlements"]>> | undefined;
+    try {
+      page = await this.call("ListEntitlements", target, () =>
+        this.clients.entitlements.listEntitlements({
+          resource,
+          pageToken: action.token,
+          activeSyncId: this.activeSyncId,
+        }),
+      );
+    } catch (e) {
+      if (!(e instanceof SyncCallError && e.code === Code.NotFound)) throw e;
+      this.warn(`ListEntitlements for ${target}: ${e.cause.rawMessage}; skipped`);
+    }
+    const kept = (page?.list ?? []).filter((e) => acceptEntitlement(e, this.types));
+    let more = false;
+    this.commit(() => {
+      this.store.putEntitlements(this.syncId, kept);
+      this.counts.entitlements += kept.length;
+      more = this.finishAction(action, page?.nextPageToken ?? "");
+    });
+    return more;
+  }
+
+  private async grantPage(resource: Resource, action: PerResourceAction): Promise<boolean> {
+    const target = resourceKey(resource.id!);
+    let page: Awaited<ReturnType<ConnectorClients["grants"]["listGrants"]>> | undefined;
+    try {
+      page = await this.call("ListGrants", target, () =>
+        this.clients.grants.listGrants({
+          resource,
+          pageToken: action.token,
+          activeSyncId: this.activeSyncId,
+        }),
+      );
+    } catch (e) {
+      if (!(e instanceof SyncCallError && e.code === Code.NotFound)) throw e;
+      this.warn(`ListGrants for ${target}: ${e.cause.rawMessage}; skipped`);
+    }
+    const kept = (page?.list ?? []).filter((g) => acceptGrant(g, this.types));
+    let more = false;
+    this.commit(() => {
+      this.store.putGrants(this.syncId, kept);
+      this.counts.grants += kept.length;
+      more = this.finishAction(action, page?.nextPageToken ?? "");
+    });
+    return more;
+  }
+}
+
+/**
+ * Runs (or resumes) a full sync into `store` and finishes it: ends the sync run, prunes old
+ * syncs and calls Cleanup. The caller saves the store. On failure the checkpoint stays in the
+ * store's working database, so the next run resumes.
+ */
+export async function runSync(
+  clients: ConnectorClients,
+  store: C1zStore,
+  options: SyncOptions = {},
+): Promise<SyncResult> {
+  const sleep = options.sleep ?? realSleep;
+  const policy = {
+    sleep,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onRetry ? { onRetry: options.onRetry } : {}),
+  };
+  const validated = await callWithRetry(
+    "Validate",
+    "",
+    () => clients.connector.validate({}),
+    policy,
+  );
+
+  const type = options.skipEntitlementsAndGrants ? "resources_only" : "full";
+  const previous = store.latestUnfinishedSync(type);
+  const syncId = previous?.syncId ?? store.startSync(type);
+  const cp = previous ? decodeCheckpoint(previous.syncToken) : initialCheckpoint();
+  const run = new SyncRun(clients, store, syncId, cp, options);
+  if (previous) {
+    const c = store.counts(syncId);
+    Object.assign(run.counts, c);
+  }
+  await run.run(validated.sdkVersion);
+
+  store.endSync(syncId);
+  store.cleanupSyncs(2);
+  try {
+    await clients.connector.cleanup({ activeSyncId: syncId });
+  } catch (e) {
+    options.onWarning?.(`Cleanup failed (ignored): ${e instanceof Error ? e.message : String(e)}`);
+  }
+  return {
+    syncId,
+    resumed: previous !== undefined,
+    counts: run.counts,
+    warnings: run.warnings,
+    pages: run.pages,
+  };
+}
