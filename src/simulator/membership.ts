@@ -1,0 +1,69 @@
+// Seismic's custom membership endpoints (spec §2.1, §2.2, Q1): paginated GET /Users/{id}/Groups
+// and GET /Groups/{id}/Users, plus POST and DELETE /Users/{userId}/Groups/{groupId} to add and
+// remove one membership. Adding an existing member is a 409 and removing a non-member a 404, so
+// the caller can tell "already exists" and "already revoked" apart from success. A switch makes
+// the two GET endpoints answer 404, as on a tenant without them.
+
+import { noEndpoint, type Reply } from "./http.js";
+import { findGroup, findUser } from "./lookup.js";
+import { listResponse, parsePage } from "./pagination.js";
+import { renderGroup, renderUser } from "./render.js";
+import type { ApiContext, Route } from "./router.js";
+import { withMembers } from "./scim-groups.js";
+import { scim } from "./scim-users.js";
+
+function requireEnabled(ctx: ApiContext): void {
+  if (!ctx.options.membershipEndpoints) throw noEndpoint(ctx.method, ctx.path);
+}
+
+function userGroups(ctx: ApiContext): Reply {
+  requireEnabled(ctx);
+  const user = findUser(ctx.state, ctx.params[0] as string);
+  const page = parsePage(ctx.query);
+  const members = withMembers(ctx);
+  return scim(
+    200,
+    listResponse([...user.groups], page, (g) => renderGroup(g, ctx.baseUrl, members)),
+  );
+}
+
+function groupUsers(ctx: ApiContext): Reply {
+  requireEnabled(ctx);
+  const group = findGroup(ctx.state, ctx.params[0] as string);
+  const page = parsePage(ctx.query);
+  return scim(
+    200,
+    listResponse([...group.members], page, (u) => renderUser(u, ctx.baseUrl)),
+  );
+}
+
+function add(ctx: ApiContext): Reply {
+  const user = findUser(ctx.state, ctx.params[0] as string);
+  const group = findGroup(ctx.state, ctx.params[1] as string);
+  ctx.state.addMember(group, user, ctx.now);
+  return { status: 204 };
+}
+
+function remove(ctx: ApiContext): Reply {
+  const user = findUser(ctx.state, ctx.params[0] as string);
+  const group = findGroup(ctx.state, ctx.params[1] as string);
+  ctx.state.removeMember(group, user, ctx.now);
+  return { status: 204 };
+}
+
+export const membershipRoutes: Route[] = [
+  { method: "GET", template: "/scim/v2/Users/{id}/Groups", access: "read", handler: userGroups },
+  { method: "GET", template: "/scim/v2/Groups/{id}/Users", access: "read", handler: groupUsers },
+  {
+    method: "POST",
+    template: "/scim/v2/Users/{id}/Groups/{groupId}",
+    access: "write",
+    handler: add,
+  },
+  {
+    method: "DELETE",
+    template: "/scim/v2/Users/{id}/Groups/{groupId}",
+    access: "write",
+    handler: remove,
+  },
+];

@@ -1,0 +1,63 @@
+// Reporting API routes for platform roles (spec §3.1): GET /reporting/v2/roles and
+// /reporting/v2/userRoleAssignments, unpaginated JSON arrays (CSV when Accept asks for text/csv),
+// served from the snapshot rather than the live tenant.
+
+import { JSON_TYPE, type Reply } from "./http.js";
+import type { ApiContext, Route } from "./router.js";
+
+const ROLE_FIELDS = [
+  "id",
+  "roleName",
+  "roleDescription",
+  "isPredefined",
+  "isDeleted",
+  "createdAt",
+  "modifiedAt",
+];
+const ASSIGNMENT_FIELDS = ["id", "roleId", "roleName", "assigneeId", "assignedAt", "modifiedAt"];
+
+function wantsCsv(ctx: ApiContext): boolean {
+  const accept = ctx.headers.accept;
+  const a = Array.isArray(accept) ? accept.join(",") : (accept ?? "");
+  return a.includes("text/csv") && !a.includes("application/json");
+}
+
+function csvCell(v: unknown): string {
+  const s = String(v ?? "");
+  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+function csv(rows: readonly object[], fields: readonly string[]): string {
+  const lines = [fields.join(",")];
+  for (const r of rows) {
+    lines.push(fields.map((f) => csvCell((r as Record<string, unknown>)[f])).join(","));
+  }
+  return `${lines.join("\r\n")}\r\n`;
+}
+
+function table(
+  ctx: ApiContext,
+  pick: (s: ApiContext["reporting"]) => [readonly object[], string],
+  fields: readonly string[],
+): Reply {
+  ctx.reporting.maybeRefresh(ctx.now);
+  const [rows, json] = pick(ctx.reporting);
+  if (wantsCsv(ctx))
+    return { status: 200, raw: csv(rows, fields), contentType: "text/csv; charset=utf-8" };
+  return { status: 200, raw: json, contentType: JSON_TYPE };
+}
+
+export const reportingRoutes: Route[] = [
+  {
+    method: "GET",
+    template: "/reporting/v2/roles",
+    access: "reporting",
+    handler: (ctx) => table(ctx, (s) => [s.roles, s.rolesJson], ROLE_FIELDS),
+  },
+  {
+    method: "GET",
+    template: "/reporting/v2/userRoleAssignments",
+    access: "reporting",
+    handler: (ctx) => table(ctx, (s) => [s.assignments, s.assignmentsJson], ASSIGNMENT_FIELDS),
+  },
+];
