@@ -21,6 +21,7 @@ import {
 } from "../../gen/c1/connector/v2/resource_pb.js";
 import { type BuildOptions, registerConnector } from "../builder.js";
 import type { Connector } from "../connector.js";
+import { errorInterceptor } from "../error-interceptor.js";
 
 /** Typed clients for every service a syncer or provisioner calls. */
 export interface ConnectorClients {
@@ -58,6 +59,7 @@ export function inProcessTransport(
   return createRouterTransport((router) => registerConnector(router, connector, options), {
     // Large tenants produce large pages; the default 4 MiB cap is a network precaution.
     transport: { readMaxBytes: 64 * 1024 * 1024, writeMaxBytes: 64 * 1024 * 1024 },
-    router: { readMaxBytes: 64 * 1024 * 1024, writeMaxBytes: 64 * 1024 * 1024 },
+    // The same error mapping as the gRPC server, so both modes report the same codes.
+    router: { readMaxBytes: 64 * 1024 * 1024, writeMaxBytes: 64 * 1024 * 1024, interceptors: [errorInterceptor] },
   });
 }
