@@ -1,4 +1,7 @@
 #!/usr/bin/env node
-// Entry point of the baton-seismic binary: hands straight over to the CLI.
-console.error("baton-seismic: the CLI is being assembled");
-process.exitCode = 1;
+// The baton-seismic binary: the Seismic connector on the Baton CLI harness, plus `simulate`.
+import { runCli } from "./baton/cli/run.js";
+import { seismicDefinition } from "./connector/index.js";
+import { simulateCommand } from "./simulator/command.js";
+
+await runCli({ ...seismicDefinition, commands: [...(seismicDefinition.commands ?? []), simulateCommand] }, process.argv.slice(2));

@@ -60,6 +60,10 @@ export function inProcessTransport(
     // Large tenants produce large pages; the default 4 MiB cap is a network precaution.
     transport: { readMaxBytes: 64 * 1024 * 1024, writeMaxBytes: 64 * 1024 * 1024 },
     // The same error mapping as the gRPC server, so both modes report the same codes.
-    router: { readMaxBytes: 64 * 1024 * 1024, writeMaxBytes: 64 * 1024 * 1024, interceptors: [errorInterceptor] },
+    router: {
+      readMaxBytes: 64 * 1024 * 1024,
+      writeMaxBytes: 64 * 1024 * 1024,
+      interceptors: [errorInterceptor],
+    },
   });
 }

@@ -1,0 +1,169 @@
+/**
+ * One-shot provisioning, the Baton CLI way: `--grant-entitlement/--grant-principal(-type)`,
+ * `--revoke-grant`, `--create-account-*` and `--delete-resource(-type)`. Entitlements, principals
+ * and grants are looked up in `--file` (the last sync), and the operation goes through the same
+ * gRPC services a platform would call, with provisioning switched on.
+ */
+import type { JsonObject } from "@bufbuild/protobuf";
+import {
+  GrantAlreadyExistsSchema,
+  GrantAlreadyRevokedSchema,
+} from "../../gen/c1/connector/v2/annotation_grant_pb.js";
+import { ResourceDoesNotExistSchema } from "../../gen/c1/connector/v2/annotation_resource_pb.js";
+import { has } from "../annotations.js";
+import { C1zReader } from "../c1z/reader.js";
+import { UsageError } from "../errors.js";
+import { resourceKey } from "../ids.js";
+import { connectorClients, inProcessTransport } from "../sync/clients.js";
+import type { ConnectorDefinition } from "./definition.js";
+import type { RunContext } from "./run-context.js";
+
+/** Whether any one-shot provisioning flag was given. */
+export function wantsProvisioning(c: Record<string, unknown>): boolean {
+  return Boolean(
+    c.grantEntitlement ||
+      c.grantPrincipal ||
+      c.revokeGrant ||
+      c.createAccountLogin ||
+      c.createAccountEmail ||
+      c.createAccountProfile ||
+      c.deleteResource,
+  );
+}
+
+function operation(c: Record<string, unknown>): "grant" | "revoke" | "create-account" | "delete" {
+  const ops = [
+    c.grantEntitlement || c.grantPrincipal ? "grant" : undefined,
+    c.revokeGrant ? "revoke" : undefined,
+    c.createAccountLogin || c.createAccountEmail || c.createAccountProfile
+      ? "create-account"
+      : undefined,
+    c.deleteResource ? "delete" : undefined,
+  ].filter((o): o is "grant" | "revoke" | "create-account" | "delete" => o !== undefined);
+  if (ops.length > 1) {
+    throw new UsageError(`choose one provisioning operation at a time (got: ${ops.join(", ")})`);
+  }
+  return ops[0] ?? "grant";
+}
+
+function need(c: Record<string, unknown>, key: string, flag: string, why: string): string {
+  const v = c[key];
+  if (typeof v !== "string" || v === "") throw new UsageError(`${flag} is required ${why}`);
+  return v;
+}
+
+function parseProfile(text: string | undefined): JsonObject {
+  if (!text) return {};
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    throw new UsageError(
+      '--create-account-profile: not valid JSON; pass an object such as \'{"given_name":"Ada"}\'',
+    );
+  }
+  if (typeof v !== "object" || v === null || Array.isArray(v)) {
+    throw new UsageError("--create-account-profile: must be a JSON object");
+  }
+  return v as JsonObject;
+}
+
+/** Runs one provisioning operation and prints what happened; returns the exit code. */
+export async function provisionCommand(def: ConnectorDefinition, ctx: RunContext): Promise<number> {
+  const c = ctx.config;
+  const op = operation(c);
+  const instance = await def.create(c, { logger: ctx.logger, scrubber: ctx.scrubber });
+  const clients = connectorClients(inProcessTransport(instance.connector, { provisioning: true }));
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  try {
+    if (op === "create-account") {
+      const profile = parseProfile(c.createAccountProfile as string | undefined);
+      const login =
+        (c.createAccountLogin as string | undefined) ?? (profile.login as string | undefined);
+      const email =
+        (c.createAccountEmail as string | undefined) ?? (profile.email as string | undefined);
+      if (login && profile.login === undefined) profile.login = login;
+      if (email && profile.email === undefined) profile.email = email;
+      const res = await clients.accounts.createAccount({
+        resourceTypeId: (c.createAccountResourceType as string | undefined) ?? "",
+        accountInfo: {
+          login: login ?? "",
+          emails: email ? [{ address: email, isPrimary: true }] : [],
+          profile,
+        },
+        credentialOptions: { options: { case: "noPassword", value: {} } },
+      });
+      const r = res.result;
+      const id = r.value?.resource?.id;
+      out(
+        `${r.case === "alreadyExists" ? "account already exists" : r.case === "success" ? "account created" : `account: ${r.case ?? "unknown result"}`}${id ? `: ${resourceKey(id)}` : ""}`,
+      );
+      return 0;
+    }
+    if (op === "delete") {
+      const type = need(
+        c,
+        "deleteResourceType",
+        "--delete-resource-type",
+        "with --delete-resource",
+      );
+      const id = need(c, "deleteResource", "--delete-resource", "");
+      const res = await clients.resourceManager.deleteResource({
+        resourceId: { resourceType: type, resource: id },
+      });
+      out(
+        has(res.annotations, ResourceDoesNotExistSchema)
+          ? `${type}:${id} does not exist (nothing to delete)`
+          : `deleted ${type}:${id}`,
+      );
+      return 0;
+    }
+    const reader = await C1zReader.open(String(c.file));
+    try {
+      if (op === "grant") {
+        const eid = need(c, "grantEntitlement", "--grant-entitlement", "with --grant-principal");
+        const pid = need(c, "grantPrincipal", "--grant-principal", "with --grant-entitlement");
+        const ptype = need(
+          c,
+          "grantPrincipalType",
+          "--grant-principal-type",
+          "with --grant-principal",
+        );
+        const entitlement = reader.entitlement(eid);
+        if (!entitlement)
+          throw new UsageError(
+            `--grant-entitlement: "${eid}" is not in ${String(c.file)}; run a sync first or check the id`,
+          );
+        const principal = reader.resource({ resourceType: ptype, resource: pid });
+        if (!principal)
+          throw new UsageError(
+            `--grant-principal: ${ptype}:${pid} is not in ${String(c.file)}; run a sync first or check the id`,
+          );
+        const res = await clients.grantManager.grant({ entitlement, principal });
+        out(
+          has(res.annotations, GrantAlreadyExistsSchema)
+            ? `already granted: ${eid} to ${ptype}:${pid}`
+            : `granted ${eid} to ${ptype}:${pid}`,
+        );
+        return 0;
+      }
+      const gid = need(c, "revokeGrant", "--revoke-grant", "");
+      const grant = reader.grant(gid);
+      if (!grant)
+        throw new UsageError(
+          `--revoke-grant: "${gid}" is not in ${String(c.file)}; run a sync first or check the id`,
+        );
+      const res = await clients.grantManager.revoke({ grant });
+      out(
+        has(res.annotations, GrantAlreadyRevokedSchema)
+          ? `already revoked: ${gid}`
+          : `revoked ${gid}`,
+      );
+      return 0;
+    } finally {
+      reader.close();
+    }
+  } finally {
+    await instance.close();
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * The Baton CLI harness: one binary with the default one-shot sync (or a one-shot provisioning
+ * operation), `serve`, `c1z`, `capabilities`, `config` and the connector's own commands. Errors
+ * end as one line on stderr and a non-zero exit code, never a stack trace for a user mistake.
+ */
+import yargs, { type Argv } from "yargs";
+import { UsageError } from "../errors.js";
+import { c1zCommand } from "./c1z-command.js";
+import type { ConnectorDefinition } from "./definition.js";
+import { SecretScrubber } from "./logger.js";
+import { provisionCommand, wantsProvisioning } from "./provision-command.js";
+import { allFields, makeRunContext, type RunContext, reportFailure } from "./run-context.js";
+import { capabilitiesDocument, configDocument } from "./schema-commands.js";
+import { serveCommand } from "./serve-command.js";
+import { refuseUnsupported, syncCommand } from "./sync-command.js";
+import { typedFlags, yargsOptions } from "./yargs-options.js";
+
+/** Runs `action` with a resolved context and maps failures to exit codes. */
+async function withContext(
+  def: ConnectorDefinition,
+  argv: Record<string, unknown>,
+  action: (ctx: RunContext, signal: AbortSignal) => Promise<number>,
+): Promise<void> {
+  const controller = new AbortController();
+  let ctx: RunContext | undefined;
+  try {
+    ctx = makeRunContext(def, typedFlags(argv, allFields(def)), process.env);
+    refuseUnsupported(ctx.config);
+    process.exitCode = await action(ctx, controller.signal);
+  } catch (e) {
+    process.exitCode = reportFailure(
+      e,
+      ctx?.scrubber ?? new SecretScrubber(),
+      ctx?.config.logLevel === "debug",
+    );
+  }
+}
+
+/** Parses `args` and runs the chosen command; sets `process.exitCode`. */
+export async function runCli(def: ConnectorDefinition, args: readonly string[]): Promise<void> {
+  const fields = allFields(def);
+  let cli: Argv = yargs([...args])
+    .scriptName(def.name)
+    .usage(`$0 [command] [flags]\n\n${def.description}`)
+    .version(def.version)
+    .options(yargsOptions(fields))
+    .strict()
+    .wrap(Math.min(110, process.stdout.columns || 110))
+    .command(
+      "$0",
+      "Sync into --file (default), or run one provisioning operation with --provisioning",
+      () => {},
+      (argv) =>
+        withContext(def, argv, (ctx, signal) =>
+          wantsProvisioning(ctx.config)
+            ? provisionCommand(def, ctx)
+            : syncCommand(def, ctx, signal),
+        ),
+    )
+    .command(
+      "serve",
+      "Serve the c1.connector.v2 gRPC API (sidecar mode) on --listen",
+      () => {},
+      (argv) => withContext(def, argv, (ctx) => serveCommand(def, ctx)),
+    )
+    .command(
+      "capabilities",
+      "Print the connector's capabilities document (baton_capabilities.json)",
+      () => {},
+      () => {
+        process.stdout.write(capabilitiesDocument(def));
+      },
+    )
+    .command(
+      "config",
+      "Print the configuration schema (c1.config.v1.Configuration) as JSON",
+      () => {},
+      () => {
+        process.stdout.write(configDocument(def));
+      },
+    )
+    .command(c1zCommand);
+  for (const c of def.commands ?? []) cli = cli.command(c);
+  await cli
+    .fail((msg, err) => {
+      if (err && !(err instanceof UsageError)) throw err;
+      process.stderr.write(
+        `error: ${err?.message ?? msg}\nRun \`${def.name} --help\` for the flags.\n`,
+      );
+      process.exit(2);
+    })
+    .help()
+    .parseAsync();
+}

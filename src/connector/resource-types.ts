@@ -1,0 +1,53 @@
+/**
+ * Every resource type of the Seismic connector, declared in one place with its traits and type
+ * annotations (DESIGN.md §3). The syncers and the `capabilities` document read them from here.
+ */
+import { create } from "@bufbuild/protobuf";
+import { SkipEntitlementsAndGrantsSchema } from "../gen/c1/connector/v2/annotation_resource_tree_pb.js";
+import { type ResourceType, ResourceType_Trait, ResourceTypeSchema } from "../gen/c1/connector/v2/resource_pb.js";
+import { pack } from "../baton/annotations.js";
+
+/** Seismic users: principals of every grant; they hold no entitlements themselves. */
+export const userType: ResourceType = create(ResourceTypeSchema, {
+  id: "user",
+  displayName: "User",
+  traits: [ResourceType_Trait.USER],
+  description: "A Seismic user (SCIM /Users).",
+  annotations: [pack(SkipEntitlementsAndGrantsSchema, {})],
+});
+
+/** Seismic groups, with a `member` entitlement. */
+export const groupType: ResourceType = create(ResourceTypeSchema, {
+  id: "group",
+  displayName: "Group",
+  traits: [ResourceType_Trait.GROUP],
+  description: "A Seismic group (SCIM /Groups); membership is provisionable.",
+});
+
+/** Application roles carried in SCIM `roles[]` (Seismic Learning roles), with an `assigned` entitlement. */
+export const roleType: ResourceType = create(ResourceTypeSchema, {
+  id: "role",
+  displayName: "Role",
+  traits: [ResourceType_Trait.ROLE],
+  description: "A Seismic application role from SCIM roles[] (Learning: Admin, Creator, Manager, Learner, custom).",
+});
+
+/** Platform (entitlement) roles from the Reporting API: read-only and up to 24 h stale. */
+export const platformRoleType: ResourceType = create(ResourceTypeSchema, {
+  id: "platform_role",
+  displayName: "Platform Role",
+  traits: [ResourceType_Trait.ROLE],
+  description: "A Seismic platform role from the Reporting API (read-only; data may be up to 24 hours old).",
+});
+
+/** Content licences (Business, Premium, Partner): read-only. */
+export const licenseType: ResourceType = create(ResourceTypeSchema, {
+  id: "license",
+  displayName: "License",
+  traits: [ResourceType_Trait.LICENSE_PROFILE],
+  description: "A Seismic content licence derived from SCIM userType (read-only).",
+});
+
+/** Slugs of the entitlements. */
+export const MEMBER = "member";
+export const ASSIGNED = "assigned";
