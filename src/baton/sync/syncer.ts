@@ -507,6 +507,8 @@ export async function runSync(
   }
   await run.run(validated.sdkVersion);
 
+  // Every grant's expansion column was filled by the writer, so diffs can trust it.
+  if (type === "full") store.markSupportsDiff(syncId);
   store.endSync(syncId);
   store.cleanupSyncs(2);
   try {

@@ -1,0 +1,162 @@
+/**
+ * The v1 c1z envelope (spec §10.1): the 5 magic bytes `C1ZF\0`, then one zstd stream whose
+ * content is the bytes of one SQLite database file. Both directions stream, so a large database
+ * is never held in memory. The compressor writes the database size into the frame header
+ * (Frame_Content_Size, via zstd's pledged source size) and a content checksum, like the Go SDK.
+ */
+import { createReadStream, createWriteStream } from "node:fs";
+import { open, stat } from "node:fs/promises";
+import { Transform, type Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { constants, createZstdCompress, createZstdDecompress } from "node:zlib";
+import { C1zError } from "./c1z-error.js";
+
+/** `C1ZF\0`: a v1 (SQLite) c1z. */
+export const C1Z_V1_MAGIC = Buffer.from([0x43, 0x31, 0x5a, 0x46, 0x00]);
+/** `C1Z3\0`: a v3 (Pebble) c1z, which we recognise only to refuse it clearly. */
+export const C1Z_V3_MAGIC = Buffer.from([0x43, 0x31, 0x5a, 0x33, 0x00]);
+
+/** Reader limits of the Go SDK: 10 GiB decoded, 128 MiB decoder window. */
+export const MAX_DECODED_BYTES = 10 * 1024 ** 3;
+const MAX_WINDOW_LOG = 27;
+
+/** zstd level 1, the closest match to the Go writer's "SpeedFastest". */
+const COMPRESSION_LEVEL = 1;
+
+export type C1zFormat = "empty" | "v1" | "v3" | "unknown";
+
+/** Classifies a file by its first bytes; a missing or zero-length file is "empty". */
+export async function detectFormat(file: string): Promise<C1zFormat> {
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(file, "r");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return "empty";
+    throw err;
+  }
+  try {
+    const header = Buffer.alloc(C1Z_V1_MAGIC.length);
+    const { bytesRead } = await handle.read(header, 0, header.length, 0);
+    if (bytesRead === 0) return "empty";
+    if (bytesRead === header.length && header.equals(C1Z_V1_MAGIC)) return "v1";
+    if (bytesRead === header.length && header.equals(C1Z_V3_MAGIC)) return "v3";
+    return "unknown";
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Throws the C1zError a reader should show for a file that is not a readable v1 c1z. */
+export function assertV1(file: string, format: C1zFormat): void {
+  if (format === "v1") return;
+  if (format === "v3") {
+    throw new C1zError(
+      "unsupported-format",
+      `${file}: v3 (Pebble) c1z files are not supported; re-sync with this connector`,
+    );
+  }
+  if (format === "empty") throw new C1zError("not-c1z", `${file}: empty file, not a c1z`);
+  throw new C1zError("not-c1z", `${file}: not a c1z file (expected C1ZF header)`);
+}
+
+/**
+ * Writes the envelope of the SQLite database at `dbPath` to `out` (ending it): magic, then one
+ * zstd frame that declares the database size. `signal` aborts it.
+ */
+export async function writeEnvelope(
+  dbPath: string,
+  out: Writable,
+  signal?: AbortSignal,
+): Promise<void> {
+  const { size } = await stat(dbPath);
+  const compressor = createZstdCompress({
+    pledgedSrcSize: size,
+    params: {
+      [constants.ZSTD_c_compressionLevel]: COMPRESSION_LEVEL,
+      [constants.ZSTD_c_contentSizeFlag]: 1,
+      [constants.ZSTD_c_checksumFlag]: 1,
+    },
+  });
+  out.write(C1Z_V1_MAGIC);
+  await pipeline(createReadStream(dbPath), compressor, out, { signal });
+}
+
+/**
+ * Decompresses the envelope in `file` into a new file at `dest`. Refuses, with a "corrupt"
+ * C1zError, a frame that declares or produces more than `maxBytes`, and any zstd damage.
+ */
+export async function readEnvelope(
+  file: string,
+  dest: string,
+  maxBytes: number = MAX_DECODED_BYTES,
+): Promise<void> {
+  assertV1(file, await detectFormat(file));
+  const declared = await declaredContentSize(file);
+  if (declared !== undefined && declared > BigInt(maxBytes)) {
+    throw new C1zError(
+      "corrupt",
+      `${file}: declares ${declared} decompressed bytes, above the ${maxBytes}-byte limit`,
+    );
+  }
+  let total = 0;
+  const limit = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      total += chunk.length;
+      if (total > maxBytes) {
+        done(new C1zError("corrupt", `${file}: decompresses to more than ${maxBytes} bytes`));
+      } else {
+        done(null, chunk);
+      }
+    },
+  });
+  try {
+    await pipeline(
+      createReadStream(file, { start: C1Z_V1_MAGIC.length }),
+      createZstdDecompress({ params: { [constants.ZSTD_d_windowLogMax]: MAX_WINDOW_LOG } }),
+      limit,
+      createWriteStream(dest, { flags: "wx" }),
+    );
+  } catch (err) {
+    if (err instanceof C1zError) throw err;
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new C1zError("corrupt", `${file}: damaged c1z (${reason})`, { cause: err });
+  }
+}
+
+/** The Frame_Content_Size declared by the first zstd frame after the magic, if any. */
+async function declaredContentSize(file: string): Promise<bigint | undefined> {
+  const handle = await open(file, "r");
+  try {
+    const header = Buffer.alloc(18);
+    const { bytesRead } = await handle.read(header, 0, header.length, C1Z_V1_MAGIC.length);
+    return zstdFrameContentSize(header.subarray(0, bytesRead));
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Reads Frame_Content_Size from a zstd frame header (RFC 8878 §3.1.1.1); undefined when the
+ * frame does not declare it or the bytes are not a zstd frame.
+ */
+export function zstdFrameContentSize(header: Uint8Array): bigint | undefined {
+  const view = Buffer.from(header.buffer, header.byteOffset, header.byteLength);
+  if (view.length < 5 || view.readUInt32LE(0) !== 0xfd2fb528) return undefined;
+  const descriptor = view[4] ?? 0;
+  const fcsFlag = descriptor >> 6;
+  const singleSegment = (descriptor >> 5) & 1;
+  const dictIdBytes = [0, 1, 2, 4][descriptor & 3] ?? 0;
+  const offset = 5 + (singleSegment ? 0 : 1) + dictIdBytes;
+  const fcsBytes = [singleSegment ? 1 : 0, 2, 4, 8][fcsFlag] ?? 0;
+  if (fcsBytes === 0 || view.length < offset + fcsBytes) return undefined;
+  switch (fcsBytes) {
+    case 1:
+      return BigInt(view.readUInt8(offset));
+    case 2:
+      return BigInt(view.readUInt16LE(offset) + 256);
+    case 4:
+      return BigInt(view.readUInt32LE(offset));
+    default:
+      return view.readBigUInt64LE(offset);
+  }
+}

@@ -1,0 +1,229 @@
+/**
+ * Reads a c1z file: unpacks it into a private temporary database (removed by `close`), and
+ * answers with decoded messages from the sync a Baton reader would show (spec §10.2):
+ * - an explicit sync id, if given;
+ * - else, for resources, the latest finished `full` sync, for everything else the latest
+ *   finished sync of any type;
+ * - else (nothing suitable finished) the latest finished sync of any type, then the latest
+ *   unfinished one.
+ * Grants come back with GrantExpandable re-attached from the `expansion` column.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
+import type { Entitlement } from "../../gen/c1/connector/v2/entitlement_pb.js";
+import type { Grant } from "../../gen/c1/connector/v2/grant_pb.js";
+import type { Resource, ResourceType } from "../../gen/c1/connector/v2/resource_pb.js";
+import { C1zError } from "./c1z-error.js";
+import { readEnvelope } from "./envelope.js";
+import {
+  type EntitlementFilter,
+  type GrantFilter,
+  type ResourceFilter,
+  type ResourceKey,
+  type RowCounts,
+  RowQueries,
+} from "./row-queries.js";
+import { applySchema, TABLES } from "./schema.js";
+import { type SyncRun, SyncRuns } from "./sync-runs.js";
+
+export interface C1zReaderOptions {
+  /** Read this sync instead of the default choice. */
+  readonly syncId?: string;
+  /** Where to unpack the database; default: the OS temporary directory. */
+  readonly tempDir?: string;
+}
+
+export interface C1zStats {
+  /** The sync the counts describe (the one `resourceTypes()`, `entitlements()`, … read). */
+  readonly syncId: string | undefined;
+  /** The sync `resources()` reads (the latest finished full sync, when it differs). */
+  readonly resourcesSyncId: string | undefined;
+  readonly counts: RowCounts;
+  readonly resourcesByType: Record<string, number>;
+  readonly entitlementsByType: Record<string, number>;
+  readonly grantsByType: Record<string, number>;
+}
+
+/** Rows are read in pages of this size, so no query materialises a whole table at once. */
+const PAGE_SIZE = 1000;
+
+export class C1zReader {
+  private readonly runs: SyncRuns;
+  private readonly queries: RowQueries;
+  private closed = false;
+
+  private constructor(
+    readonly file: string,
+    private readonly db: DatabaseSync,
+    private readonly dir: string,
+    private readonly explicitSyncId: string | undefined,
+  ) {
+    this.runs = new SyncRuns(db);
+    this.queries = new RowQueries(db);
+  }
+
+  /**
+   * Opens `file`. Throws a C1zError: "not-found" for a missing file, "not-c1z" without the
+   * `C1ZF` header, "unsupported-format" for a v3 (Pebble) file, "corrupt" for damage, and
+   * "unknown-sync" for an explicit sync id the file does not hold.
+   */
+  static async open(file: string, options: C1zReaderOptions = {}): Promise<C1zReader> {
+    try {
+      await stat(file);
+    } catch {
+      throw new C1zError("not-found", `${file}: no such file`);
+    }
+    const dir = mkdtempSync(join(options.tempDir ?? tmpdir(), "c1z-read-"));
+    try {
+      const path = join(dir, "c1z.sqlite");
+      await readEnvelope(file, path);
+      const db = openDatabase(file, path);
+      const reader = new C1zReader(file, db, dir, options.syncId);
+      if (options.syncId !== undefined) reader.runs.require(options.syncId);
+      return reader;
+    } catch (err) {
+      rmSync(dir, { recursive: true, force: true });
+      throw err;
+    }
+  }
+
+  /** Every sync run in the file, oldest first. */
+  syncs(): SyncRun[] {
+    return this.runs.list();
+  }
+
+  /** The sync read by everything but `resources()`. */
+  syncId(): string | undefined {
+    return this.explicitSyncId ?? this.pick(undefined);
+  }
+
+  /** The sync read by `resources()`. */
+  resourcesSyncId(): string | undefined {
+    return this.explicitSyncId ?? this.pick(["full"]);
+  }
+
+  resourceTypes(): ResourceType[] {
+    const syncId = this.syncId();
+    return syncId === undefined ? [] : this.queries.resourceTypes(syncId);
+  }
+
+  resources(filter: ResourceFilter = {}): Resource[] {
+    const syncId = this.resourcesSyncId();
+    if (syncId === undefined) return [];
+    return this.collect((after) =>
+      this.queries
+        .resourcesAfter(syncId, after, PAGE_SIZE, filter)
+        .map(({ rowId, resource }) => ({ rowId, value: resource })),
+    );
+  }
+
+  entitlements(filter: EntitlementFilter = {}): Entitlement[] {
+    const syncId = this.syncId();
+    if (syncId === undefined) return [];
+    return this.collect((after) =>
+      this.queries
+        .entitlementsAfter(syncId, after, PAGE_SIZE, filter)
+        .map(({ rowId, entitlement }) => ({ rowId, value: entitlement })),
+    );
+  }
+
+  grants(filter: GrantFilter = {}): Grant[] {
+    const syncId = this.syncId();
+    if (syncId === undefined) return [];
+    return this.collect((after) =>
+      this.queries
+        .grantsAfter(syncId, after, PAGE_SIZE, filter)
+        .map(({ rowId, grant }) => ({ rowId, value: grant })),
+    );
+  }
+
+  /** One resource by `{resourceType, resource}`, from the sync `resources()` reads. */
+  resource(key: ResourceKey): Resource | undefined {
+    const syncId = this.resourcesSyncId();
+    return syncId === undefined ? undefined : this.queries.resource(syncId, key);
+  }
+
+  /** One entitlement by id. */
+  entitlement(entitlementId: string): Entitlement | undefined {
+    const syncId = this.syncId();
+    return syncId === undefined ? undefined : this.queries.entitlement(syncId, entitlementId);
+  }
+
+  /** One grant by id, with GrantExpandable re-attached. */
+  grant(grantId: string): Grant | undefined {
+    const syncId = this.syncId();
+    return syncId === undefined ? undefined : this.queries.grant(syncId, grantId);
+  }
+
+  /** Row counts of the chosen sync, overall and per resource type. */
+  stats(): C1zStats {
+    const syncId = this.syncId();
+    const resourcesSyncId = this.resourcesSyncId();
+    const none = { resourceTypes: 0, resources: 0, entitlements: 0, grants: 0 };
+    const counts = syncId === undefined ? none : this.queries.counts(syncId);
+    return {
+      syncId,
+      resourcesSyncId,
+      counts: {
+        ...counts,
+        resources:
+          resourcesSyncId === undefined ? 0 : this.queries.counts(resourcesSyncId).resources,
+      },
+      resourcesByType:
+        resourcesSyncId === undefined
+          ? {}
+          : this.queries.countsByResourceType(resourcesSyncId, TABLES.resources),
+      entitlementsByType:
+        syncId === undefined ? {} : this.queries.countsByResourceType(syncId, TABLES.entitlements),
+      grantsByType:
+        syncId === undefined ? {} : this.queries.countsByResourceType(syncId, TABLES.grants),
+    };
+  }
+
+  /** Closes the database and deletes the unpacked copy. Safe to call twice. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.db.close();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private pick(types: readonly string[] | undefined): string | undefined {
+    return (
+      this.runs.latestFinished(types) ??
+      this.runs.latestFinished() ??
+      this.runs.latestUnfinished()
+    )?.syncId;
+  }
+
+  private collect<T>(page: (afterRowId: number) => { rowId: number; value: T }[]): T[] {
+    const out: T[] = [];
+    let after = 0;
+    for (;;) {
+      const rows = page(after);
+      for (const row of rows) out.push(row.value);
+      if (rows.length < PAGE_SIZE) return out;
+      after = rows[rows.length - 1]?.rowId ?? after;
+    }
+  }
+}
+
+function openDatabase(file: string, path: string): DatabaseSync {
+  let db: DatabaseSync | undefined;
+  try {
+    db = new DatabaseSync(path);
+    // The copy is private, so completing an older file's schema here is harmless and lets every
+    // query assume the current columns.
+    applySchema(db);
+    return db;
+  } catch (err) {
+    db?.close();
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new C1zError("corrupt", `${file}: the database inside is not a c1z (${reason})`, {
+      cause: err,
+    });
+  }
+}

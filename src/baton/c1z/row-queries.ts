@@ -1,0 +1,235 @@
+/**
+ * Paged reads of one sync's rows, shared by the writer (the syncer walks what it stored) and the
+ * reader. Pages are keyset-paged on the row id (`id > afterRowId order by id`), so a walk never
+ * loads a whole table and rows written during the walk at the end are still reached.
+ */
+import type { DatabaseSync, SQLInputValue, SQLOutputValue, StatementSync } from "node:sqlite";
+import type { Entitlement } from "../../gen/c1/connector/v2/entitlement_pb.js";
+import type { Grant } from "../../gen/c1/connector/v2/grant_pb.js";
+import type { Resource, ResourceType } from "../../gen/c1/connector/v2/resource_pb.js";
+import {
+  decodeEntitlement,
+  decodeGrant,
+  decodeResource,
+  decodeResourceType,
+  resourceExternalId,
+} from "./row-codec.js";
+import { TABLES } from "./schema.js";
+
+/** A resource type, resource or principal key: `{resourceType, resource}`. */
+export interface ResourceKey {
+  readonly resourceType: string;
+  readonly resource: string;
+}
+
+export interface ResourceFilter {
+  readonly resourceTypeId?: string;
+  /** Only children of this resource. */
+  readonly parent?: ResourceKey;
+}
+
+export interface EntitlementFilter {
+  readonly resourceTypeId?: string;
+  /** Only entitlements of this resource. */
+  readonly resource?: ResourceKey;
+}
+
+export interface GrantFilter {
+  readonly entitlementId?: string;
+  readonly principal?: ResourceKey;
+  /** Only grants on entitlements of this resource type. */
+  readonly resourceTypeId?: string;
+  /** Only grants on entitlements of this resource. */
+  readonly resource?: ResourceKey;
+  /** Only grants whose `needs_expansion` is 1. */
+  readonly needsExpansion?: boolean;
+}
+
+export interface RowCounts {
+  readonly resourceTypes: number;
+  readonly resources: number;
+  readonly entitlements: number;
+  readonly grants: number;
+}
+
+type Row = Record<string, SQLOutputValue>;
+
+export class RowQueries {
+  private readonly statements = new Map<string, StatementSync>();
+
+  constructor(private readonly db: DatabaseSync) {}
+
+  /** Every resource type of the sync, in store order. */
+  resourceTypes(syncId: string): ResourceType[] {
+    return this.all(`select data from ${TABLES.resourceTypes} where sync_id = ? order by id`, [
+      syncId,
+    ]).map((row) => decodeResourceType(bytes(row.data)));
+  }
+
+  /** Up to `limit` resources with row id above `afterRowId`, in store order. */
+  resourcesAfter(
+    syncId: string,
+    afterRowId: number,
+    limit: number,
+    filter: ResourceFilter = {},
+  ): { rowId: number; resource: Resource }[] {
+    const where = ["sync_id = ?", "id > ?"];
+    const params: SQLInputValue[] = [syncId, afterRowId];
+    if (filter.resourceTypeId !== undefined) {
+      where.push("resource_type_id = ?");
+      params.push(filter.resourceTypeId);
+    }
+    if (filter.parent) {
+      where.push("parent_resource_type_id = ?", "parent_resource_id = ?");
+      params.push(filter.parent.resourceType, filter.parent.resource);
+    }
+    return this.page(TABLES.resources, "id, data", where, params, limit).map((row) => ({
+      rowId: Number(row.id),
+      resource: decodeResource(bytes(row.data)),
+    }));
+  }
+
+  resource(syncId: string, key: ResourceKey): Resource | undefined {
+    const row = this.one(
+      `select data from ${TABLES.resources} where external_id = ? and sync_id = ?`,
+      [resourceExternalId(key), syncId],
+    );
+    return row ? decodeResource(bytes(row.data)) : undefined;
+  }
+
+  entitlementsAfter(
+    syncId: string,
+    afterRowId: number,
+    limit: number,
+    filter: EntitlementFilter = {},
+  ): { rowId: number; entitlement: Entitlement }[] {
+    const where = ["sync_id = ?", "id > ?"];
+    const params: SQLInputValue[] = [syncId, afterRowId];
+    const resourceTypeId = filter.resource?.resourceType ?? filter.resourceTypeId;
+    if (resourceTypeId !== undefined) {
+      where.push("resource_type_id = ?");
+      params.push(resourceTypeId);
+    }
+    if (filter.resource) {
+      where.push("resource_id = ?");
+      params.push(filter.resource.resource);
+    }
+    return this.page(TABLES.entitlements, "id, data", where, params, limit).map((row) => ({
+      rowId: Number(row.id),
+      entitlement: decodeEntitlement(bytes(row.data)),
+    }));
+  }
+
+  entitlement(syncId: string, entitlementId: string): Entitlement | undefined {
+    const row = this.one(
+      `select data from ${TABLES.entitlements} where external_id = ? and sync_id = ?`,
+      [entitlementId, syncId],
+    );
+    return row ? decodeEntitlement(bytes(row.data)) : undefined;
+  }
+
+  grantsAfter(
+    syncId: string,
+    afterRowId: number,
+    limit: number,
+    filter: GrantFilter = {},
+  ): { rowId: number; grant: Grant }[] {
+    const where = ["sync_id = ?", "id > ?"];
+    const params: SQLInputValue[] = [syncId, afterRowId];
+    if (filter.entitlementId !== undefined) {
+      where.push("entitlement_id = ?");
+      params.push(filter.entitlementId);
+    }
+    if (filter.principal) {
+      where.push("principal_resource_type_id = ?", "principal_resource_id = ?");
+      params.push(filter.principal.resourceType, filter.principal.resource);
+    }
+    const resourceTypeId = filter.resource?.resourceType ?? filter.resourceTypeId;
+    if (resourceTypeId !== undefined) {
+      where.push("resource_type_id = ?");
+      params.push(resourceTypeId);
+    }
+    if (filter.resource) {
+      where.push("resource_id = ?");
+      params.push(filter.resource.resource);
+    }
+    if (filter.needsExpansion !== undefined) {
+      // The literal (not a parameter) lets SQLite use the partial index.
+      where.push(filter.needsExpansion ? "needs_expansion = 1" : "needs_expansion = 0");
+    }
+    return this.page(TABLES.grants, "id, data, expansion", where, params, limit).map((row) => ({
+      rowId: Number(row.id),
+      grant: decodeGrant(bytes(row.data), row.expansion === null ? null : bytes(row.expansion)),
+    }));
+  }
+
+  grant(syncId: string, grantId: string): Grant | undefined {
+    const row = this.one(
+      `select data, expansion from ${TABLES.grants} where external_id = ? and sync_id = ?`,
+      [grantId, syncId],
+    );
+    return row
+      ? decodeGrant(bytes(row.data), row.expansion === null ? null : bytes(row.expansion))
+      : undefined;
+  }
+
+  counts(syncId: string): RowCounts {
+    const count = (table: string) =>
+      Number(this.one(`select count(*) as n from ${table} where sync_id = ?`, [syncId])?.n ?? 0);
+    return {
+      resourceTypes: count(TABLES.resourceTypes),
+      resources: count(TABLES.resources),
+      entitlements: count(TABLES.entitlements),
+      grants: count(TABLES.grants),
+    };
+  }
+
+  /** Row counts of a table grouped by its `resource_type_id`, sorted by type id. */
+  countsByResourceType(
+    syncId: string,
+    table: typeof TABLES.resources | typeof TABLES.entitlements | typeof TABLES.grants,
+  ): Record<string, number> {
+    const out: Record<string, number> = {};
+    const rows = this.all(
+      `select resource_type_id as t, count(*) as n from ${table} where sync_id = ? ` +
+        "group by resource_type_id order by resource_type_id",
+      [syncId],
+    );
+    for (const row of rows) out[String(row.t)] = Number(row.n);
+    return out;
+  }
+
+  private page(
+    table: string,
+    columns: string,
+    where: string[],
+    params: SQLInputValue[],
+    limit: number,
+  ): Row[] {
+    const sql = `select ${columns} from ${table} where ${where.join(" and ")} order by id limit ?`;
+    return this.all(sql, [...params, Math.max(0, Math.floor(limit))]);
+  }
+
+  private all(sql: string, params: SQLInputValue[]): Row[] {
+    return this.statement(sql).all(...params);
+  }
+
+  private one(sql: string, params: SQLInputValue[]): Row | undefined {
+    return this.statement(sql).get(...params);
+  }
+
+  private statement(sql: string): StatementSync {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+}
+
+function bytes(value: SQLOutputValue): Uint8Array {
+  if (value instanceof Uint8Array) return value;
+  // A text value in a blob column (never written by us) is read as its UTF-8 bytes.
+  return Buffer.from(String(value ?? ""), "utf8");
+}
