@@ -27,8 +27,9 @@ export interface ConnectorDefinition {
   create(config: Readonly<Record<string, unknown>>, env: ConnectorEnv): Promise<ConnectorInstance>;
   /** A connector that needs no configuration, for `capabilities` (lists types and capabilities only). */
   createForCapabilities(): Connector;
-  /** Extra subcommands (e.g. `simulate`). */
-  commands?: readonly CommandModule[];
+  /** Extra subcommands (e.g. `simulate`); each declares its own argument types. */
+  // biome-ignore lint/suspicious/noExplicitAny: yargs command modules are typed by their own arguments
+  commands?: readonly CommandModule<any, any>[];
 }
 
 /** What the harness gives a connector factory. */

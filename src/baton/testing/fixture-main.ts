@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { runCli } from "../cli/run.js";
 /**
  * The fixture connector behind the full Baton CLI harness, so end-to-end tests can run the real
  * binary shape (sync, serve, --connector-addr, provisioning) without Seismic. Test-only knobs come
@@ -6,7 +7,6 @@
  * FIXTURE_TRACE=1 (one stderr line per list call: `trace <type> <method> <page token>`).
  */
 import type { Connector, ResourceSyncer } from "../connector.js";
-import { runCli } from "../cli/run.js";
 import { createFixtureConnector } from "./fixture-connector.js";
 
 const env = process.env;
@@ -25,23 +25,41 @@ function traced(connector: Connector): Connector {
   if (env.FIXTURE_TRACE !== "1") return connector;
   const syncers = connector.syncers.map((s): ResourceSyncer => {
     const t = s.resourceType.id;
-    const line = (method: string, token: string) => process.stderr.write(`trace ${t} ${method} ${token || "-"}\n`);
+    const line = (method: string, token: string) =>
+      process.stderr.write(`trace ${t} ${method} ${token || "-"}\n`);
     return Object.assign(Object.create(s) as ResourceSyncer, {
-      list: (parent: Parameters<ResourceSyncer["list"]>[0], page: Parameters<ResourceSyncer["list"]>[1], ctx: Parameters<ResourceSyncer["list"]>[2]) => {
+      list: (
+        parent: Parameters<ResourceSyncer["list"]>[0],
+        page: Parameters<ResourceSyncer["list"]>[1],
+        ctx: Parameters<ResourceSyncer["list"]>[2],
+      ) => {
         line(`list${parent ? `@${parent.resource}` : ""}`, page.token);
         return s.list(parent, page, ctx);
       },
-      entitlements: (r: Parameters<ResourceSyncer["entitlements"]>[0], page: Parameters<ResourceSyncer["entitlements"]>[1], ctx: Parameters<ResourceSyncer["entitlements"]>[2]) => {
+      entitlements: (
+        r: Parameters<ResourceSyncer["entitlements"]>[0],
+        page: Parameters<ResourceSyncer["entitlements"]>[1],
+        ctx: Parameters<ResourceSyncer["entitlements"]>[2],
+      ) => {
         line(`entitlements@${r.id?.resource}`, page.token);
         return s.entitlements(r, page, ctx);
       },
-      grants: (r: Parameters<ResourceSyncer["grants"]>[0], page: Parameters<ResourceSyncer["grants"]>[1], ctx: Parameters<ResourceSyncer["grants"]>[2]) => {
+      grants: (
+        r: Parameters<ResourceSyncer["grants"]>[0],
+        page: Parameters<ResourceSyncer["grants"]>[1],
+        ctx: Parameters<ResourceSyncer["grants"]>[2],
+      ) => {
         line(`grants@${r.id?.resource}`, page.token);
         return s.grants(r, page, ctx);
       },
     });
   });
-  return { ...connector, metadata: connector.metadata.bind(connector), validate: connector.validate.bind(connector), syncers };
+  return {
+    ...connector,
+    metadata: connector.metadata.bind(connector),
+    validate: connector.validate.bind(connector),
+    syncers,
+  };
 }
 
 await runCli(
