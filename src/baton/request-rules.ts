@@ -84,3 +84,18 @@ export function resourceIdRules(
     required(`${field}.resource`, id?.resource),
   ];
 }
+
+/** A message field that must be set, returned non-null (InvalidArgument naming it otherwise). */
+export function must<T>(field: string, value: T | undefined | null): T {
+  if (value === undefined || value === null) throw invalidArgument(field, "value is required");
+  return value;
+}
+
+/** A ResourceId with both parts set, returned non-null (InvalidArgument naming the part otherwise). */
+export function resourceIdOf<T extends { resourceType: string; resource: string }>(
+  field: string,
+  id: T | undefined,
+): T {
+  enforce(...resourceIdRules(field, id));
+  return id as T;
+}

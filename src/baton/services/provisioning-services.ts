@@ -24,7 +24,7 @@ import {
 } from "../../gen/c1/connector/v2/resource_pb.js";
 import type { AccountManager, ProvisionResult, ResourceSyncer } from "../connector.js";
 import { provisioningDisabled } from "../errors.js";
-import { enforce, present, resourceIdRules } from "../request-rules.js";
+import { enforce, must, optional, resourceIdOf } from "../request-rules.js";
 import { withRetries } from "../retry.js";
 import type { ServiceContext } from "./context.js";
 
@@ -44,20 +44,18 @@ export function grantManagerService(sc: ServiceContext): ServiceImpl<typeof Gran
     async grant(req, ctx) {
       requireProvisioning(sc);
       const T = "GrantManagerServiceGrantRequest";
-      enforce(
-        present(`${T}.entitlement`, req.entitlement),
-        present(`${T}.principal`, req.principal),
-        present(`${T}.entitlement.resource`, req.entitlement?.resource),
-        ...resourceIdRules(`${T}.entitlement.resource.id`, req.entitlement?.resource?.id),
-        ...resourceIdRules(`${T}.principal.id`, req.principal?.id),
+      const entitlement = must(`${T}.entitlement`, req.entitlement);
+      const principal = must(`${T}.principal`, req.principal);
+      const { resourceType: typeId } = resourceIdOf(
+        `${T}.entitlement.resource.id`,
+        must(`${T}.entitlement.resource`, entitlement.resource).id,
       );
-      const entitlement = req.entitlement!;
-      const typeId = entitlement.resource!.id!.resourceType;
+      resourceIdOf(`${T}.principal.id`, principal.id);
       const s = sc.syncer(typeId, `${T}.entitlement.resource.id.resource_type`);
       if (!s.grant) throw unimplemented("Grant", typeId);
       const grant = s.grant.bind(s);
       const result = await withRetries(
-        () => grant(req.principal!, entitlement, sc.call(ctx)),
+        () => grant(principal, entitlement, sc.call(ctx)),
         PROVISION_RETRY_WAITS_MS,
         sc.options.sleep,
         ctx.signal,
@@ -71,19 +69,13 @@ export function grantManagerService(sc: ServiceContext): ServiceImpl<typeof Gran
       requireProvisioning(sc);
       const T = "GrantManagerServiceRevokeRequest";
       // Revoke acts on the grant's entitlement and principal, never on grant.id (hosts may not know it).
-      enforce(
-        present(`${T}.grant`, req.grant),
-        present(`${T}.grant.entitlement`, req.grant?.entitlement),
-        present(`${T}.grant.principal`, req.grant?.principal),
-        present(`${T}.grant.entitlement.resource`, req.grant?.entitlement?.resource),
-        ...resourceIdRules(
-          `${T}.grant.entitlement.resource.id`,
-          req.grant?.entitlement?.resource?.id,
-        ),
-        ...resourceIdRules(`${T}.grant.principal.id`, req.grant?.principal?.id),
+      const grantMsg = must(`${T}.grant`, req.grant);
+      const entitlement = must(`${T}.grant.entitlement`, grantMsg.entitlement);
+      const { resourceType: typeId } = resourceIdOf(
+        `${T}.grant.entitlement.resource.id`,
+        must(`${T}.grant.entitlement.resource`, entitlement.resource).id,
       );
-      const grantMsg = req.grant!;
-      const typeId = grantMsg.entitlement!.resource!.id!.resourceType;
+      resourceIdOf(`${T}.grant.principal.id`, must(`${T}.grant.principal`, grantMsg.principal).id);
       const s = sc.syncer(typeId, `${T}.grant.entitlement.resource.id.resource_type`);
       if (!s.revoke) throw unimplemented("Revoke", typeId);
       const revoke = s.revoke.bind(s);
@@ -124,9 +116,10 @@ export function accountManagerService(
   return {
     async createAccount(req, ctx) {
       requireProvisioning(sc);
-      enforce(present("CreateAccountRequest.account_info", req.accountInfo));
+      const accountInfo = must("CreateAccountRequest.account_info", req.accountInfo);
+      enforce(optional("CreateAccountRequest.resource_type_id", req.resourceTypeId));
       const manager = accountManagerFor(sc, req.resourceTypeId);
-      const r = await manager.create(req.accountInfo!, req.credentialOptions, sc.call(ctx));
+      const r = await manager.create(accountInfo, req.credentialOptions, sc.call(ctx));
       const result: MessageInitShape<typeof CreateAccountResponseSchema>["result"] =
         r.kind === "success"
           ? { case: "success", value: { resource: r.resource, isCreateAccountResult: true } }
@@ -157,10 +150,10 @@ async function deleteResource(
   ctx: HandlerContext,
 ): Promise<ProvisionResult> {
   requireProvisioning(sc);
-  enforce(...resourceIdRules(`${T}.resource_id`, id));
-  const s = sc.syncer(id!.resourceType, `${T}.resource_id.resource_type`);
-  if (!s.delete) throw unimplemented("DeleteResource", id!.resourceType);
-  return s.delete(id!, parent?.resourceType ? parent : undefined, sc.call(ctx));
+  const rid = resourceIdOf(`${T}.resource_id`, id);
+  const s = sc.syncer(rid.resourceType, `${T}.resource_id.resource_type`);
+  if (!s.delete) throw unimplemented("DeleteResource", rid.resourceType);
+  return s.delete(rid, parent?.resourceType ? parent : undefined, sc.call(ctx));
 }
 
 export function resourceManagerService(

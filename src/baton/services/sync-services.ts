@@ -29,9 +29,10 @@ import { invalidArgument } from "../errors.js";
 import {
   enforce,
   listRules,
+  must,
   optional,
-  present,
   required,
+  resourceIdOf,
   resourceIdRules,
 } from "../request-rules.js";
 import { checkNextToken, type ServiceContext } from "./context.js";
@@ -92,11 +93,8 @@ export function resourceGetterService(
   return {
     async getResource(req, ctx) {
       const T = "ResourceGetterServiceGetResourceRequest";
-      enforce(
-        ...resourceIdRules(`${T}.resource_id`, req.resourceId),
-        optional(`${T}.active_sync_id`, req.activeSyncId),
-      );
-      const id = req.resourceId!;
+      const id = resourceIdOf(`${T}.resource_id`, req.resourceId);
+      enforce(optional(`${T}.active_sync_id`, req.activeSyncId));
       const s = sc.syncer(id.resourceType, `${T}.resource_id.resource_type`);
       if (!s.get) {
         throw new ConnectError(
@@ -118,13 +116,10 @@ export function entitlementsService(sc: ServiceContext): ServiceImpl<typeof Enti
   return {
     async listEntitlements(req, ctx) {
       const T = "EntitlementsServiceListEntitlementsRequest";
-      enforce(
-        present(`${T}.resource`, req.resource),
-        ...resourceIdRules(`${T}.resource.id`, req.resource?.id),
-        ...listRules(T, req),
-      );
-      const resource = req.resource!;
-      const s = sc.syncer(resource.id!.resourceType, `${T}.resource.id.resource_type`);
+      const resource = must(`${T}.resource`, req.resource);
+      const { resourceType } = resourceIdOf(`${T}.resource.id`, resource.id);
+      enforce(...listRules(T, req));
+      const s = sc.syncer(resourceType, `${T}.resource.id.resource_type`);
       const page = await s.entitlements(
         resource,
         { token: req.pageToken, size: req.pageSize },
@@ -162,13 +157,10 @@ export function grantsService(sc: ServiceContext): ServiceImpl<typeof GrantsServ
   return {
     async listGrants(req, ctx) {
       const T = "GrantsServiceListGrantsRequest";
-      enforce(
-        present(`${T}.resource`, req.resource),
-        ...resourceIdRules(`${T}.resource.id`, req.resource?.id),
-        ...listRules(T, req),
-      );
-      const resource = req.resource!;
-      const s = sc.syncer(resource.id!.resourceType, `${T}.resource.id.resource_type`);
+      const resource = must(`${T}.resource`, req.resource);
+      const { resourceType } = resourceIdOf(`${T}.resource.id`, resource.id);
+      enforce(...listRules(T, req));
+      const s = sc.syncer(resourceType, `${T}.resource.id.resource_type`);
       const page = await s.grants(
         resource,
         { token: req.pageToken, size: req.pageSize },
