@@ -14,9 +14,10 @@ import {
   SkipGrantsSchema,
 } from "../../gen/c1/connector/v2/annotation_resource_tree_pb.js";
 import { type Entitlement, EntitlementSchema } from "../../gen/c1/connector/v2/entitlement_pb.js";
-import type { Resource, ResourceType } from "../../gen/c1/connector/v2/resource_pb.js";
+import type { Resource, ResourceId, ResourceType } from "../../gen/c1/connector/v2/resource_pb.js";
 import { has, pickAll } from "../annotations.js";
 import type { C1zStore } from "../c1z/store.js";
+import { UsageError } from "../errors.js";
 import { entitlementId, resourceKey } from "../ids.js";
 import { realSleep, type Sleep } from "../retry.js";
 import { callWithRetry, type RetryListener, SyncCallError } from "./call-with-retry.js";
@@ -85,6 +86,12 @@ function sendsSyncId(sdkVersion: string): boolean {
       return (v[i] ?? 0) > (VERSION_WITH_SYNC_ID[i] ?? 0);
   }
   return true;
+}
+
+/** The id of a stored resource (stored resources always have one: acceptResource checks it). */
+function idOf(r: Resource): ResourceId {
+  if (!r.id) throw new Error("internal: a stored resource has no id");
+  return r.id;
 }
 
 function isSkipped(
@@ -220,13 +227,8 @@ class SyncRun {
       const known = new Set(listed.map((t) => t.id));
       const unknown = wanted.filter((w) => !known.has(w));
       if (unknown.length > 0) {
-        throw new SyncCallError(
-          "ListResourceTypes",
-          "",
-          Object.assign(new Error(), {
-            code: Code.InvalidArgument,
-            rawMessage: `--sync-resource-types names types the connector does not have: ${unknown.join(", ")} (it has: ${[...known].join(", ")})`,
-          }) as never,
+        throw new UsageError(
+          `--sync-resource-types names types the connector does not have: ${unknown.join(", ")} (it has: ${[...known].join(", ")})`,
         );
       }
     }
@@ -281,13 +283,14 @@ class SyncRun {
     for (const r of kept) {
       for (const child of pickAll(r.annotations, ChildResourceTypeSchema)) {
         if (!this.types.has(child.resourceTypeId)) continue;
-        const key = `${child.resourceTypeId}|${resourceKey(r.id!)}`;
+        const id = idOf(r);
+        const key = `${child.resourceTypeId}|${resourceKey(id)}`;
         if (this.childSeen.has(key)) continue;
         this.childSeen.add(key);
         children.push({
           type: child.resourceTypeId,
-          parentType: r.id!.resourceType,
-          parentId: r.id!.resource,
+          parentType: id.resourceType,
+          parentId: id.resource,
           token: "",
         });
       }
@@ -354,7 +357,7 @@ class SyncRun {
           made.push(
             create(EntitlementSchema, {
               ...t,
-              id: entitlementId(resource.id!, t.slug),
+              id: entitlementId(idOf(resource), t.slug),
               resource,
               displayName: t.displayName || resource.displayName,
               description: t.description || resource.description,
@@ -400,7 +403,8 @@ class SyncRun {
     await runPool(this.concurrency, next, async (action) => {
       inFlight.add(action);
       try {
-        const resource = loaded.get(action.rowId)!;
+        const resource = loaded.get(action.rowId);
+        if (!resource) throw new Error(`internal: resource row ${action.rowId} was not loaded`);
         const more =
           phase === "entitlements"
             ? await this.entitlementPage(resource, action)
@@ -423,7 +427,7 @@ class SyncRun {
   }
 
   private async entitlementPage(resource: Resource, action: PerResourceAction): Promise<boolean> {
-    const target = resourceKey(resource.id!);
+    const target = resourceKey(idOf(resource));
     let page: Awaited<ReturnType<ConnectorClients["entitlements"]["listEntitlements"]>> | undefined;
     try {
       page = await this.call("ListEntitlements", target, () =>
@@ -448,7 +452,7 @@ class SyncRun {
   }
 
   private async grantPage(resource: Resource, action: PerResourceAction): Promise<boolean> {
-    const target = resourceKey(resource.id!);
+    const target = resourceKey(idOf(resource));
     let page: Awaited<ReturnType<ConnectorClients["grants"]["listGrants"]>> | undefined;
     try {
       page = await this.call("ListGrants", target, () =>
