@@ -3,9 +3,25 @@
  * annotations (DESIGN.md §3). The syncers and the `capabilities` document read them from here.
  */
 import { create } from "@bufbuild/protobuf";
-import { SkipEntitlementsAndGrantsSchema } from "../gen/c1/connector/v2/annotation_resource_tree_pb.js";
-import { type ResourceType, ResourceType_Trait, ResourceTypeSchema } from "../gen/c1/connector/v2/resource_pb.js";
 import { pack } from "../baton/annotations.js";
+import { SkipEntitlementsAndGrantsSchema } from "../gen/c1/connector/v2/annotation_resource_tree_pb.js";
+import { CapabilityPermissionsSchema } from "../gen/c1/connector/v2/annotation_resource_type_pb.js";
+import {
+  type ResourceType,
+  ResourceType_Trait,
+  ResourceTypeSchema,
+} from "../gen/c1/connector/v2/resource_pb.js";
+
+/** The OAuth scopes a type needs, shown in the capabilities document. */
+function scopes(...names: string[]) {
+  return pack(CapabilityPermissionsSchema, {
+    permissions: names.map((permission) => ({ permission })),
+  });
+}
+
+const VIEW = "seismic.user.view";
+const MANAGE = "seismic.user.manage";
+const REPORTING = "seismic.reporting";
 
 /** Seismic users: principals of every grant; they hold no entitlements themselves. */
 export const userType: ResourceType = create(ResourceTypeSchema, {
@@ -13,7 +29,7 @@ export const userType: ResourceType = create(ResourceTypeSchema, {
   displayName: "User",
   traits: [ResourceType_Trait.USER],
   description: "A Seismic user (SCIM /Users).",
-  annotations: [pack(SkipEntitlementsAndGrantsSchema, {})],
+  annotations: [pack(SkipEntitlementsAndGrantsSchema, {}), scopes(VIEW, MANAGE)],
 });
 
 /** Seismic groups, with a `member` entitlement. */
@@ -22,6 +38,7 @@ export const groupType: ResourceType = create(ResourceTypeSchema, {
   displayName: "Group",
   traits: [ResourceType_Trait.GROUP],
   description: "A Seismic group (SCIM /Groups); membership is provisionable.",
+  annotations: [scopes(VIEW, MANAGE)],
 });
 
 /** Application roles carried in SCIM `roles[]` (Seismic Learning roles), with an `assigned` entitlement. */
@@ -29,7 +46,9 @@ export const roleType: ResourceType = create(ResourceTypeSchema, {
   id: "role",
   displayName: "Role",
   traits: [ResourceType_Trait.ROLE],
-  description: "A Seismic application role from SCIM roles[] (Learning: Admin, Creator, Manager, Learner, custom).",
+  description:
+    "A Seismic application role from SCIM roles[] (Learning: Admin, Creator, Manager, Learner, custom).",
+  annotations: [scopes(VIEW, MANAGE)],
 });
 
 /** Platform (entitlement) roles from the Reporting API: read-only and up to 24 h stale. */
@@ -37,7 +56,9 @@ export const platformRoleType: ResourceType = create(ResourceTypeSchema, {
   id: "platform_role",
   displayName: "Platform Role",
   traits: [ResourceType_Trait.ROLE],
-  description: "A Seismic platform role from the Reporting API (read-only; data may be up to 24 hours old).",
+  description:
+    "A Seismic platform role from the Reporting API (read-only; data may be up to 24 hours old).",
+  annotations: [scopes(REPORTING)],
 });
 
 /** Content licences (Business, Premium, Partner): read-only. */
@@ -46,6 +67,7 @@ export const licenseType: ResourceType = create(ResourceTypeSchema, {
   displayName: "License",
   traits: [ResourceType_Trait.LICENSE_PROFILE],
   description: "A Seismic content licence derived from SCIM userType (read-only).",
+  annotations: [scopes(VIEW)],
 });
 
 /** Slugs of the entitlements. */

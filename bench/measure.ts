@@ -1,0 +1,76 @@
+// Runs the real one-shot sync (the built binary) as a child process against a simulator and
+// measures it: wall time, peak RSS of the connector process (VmHWM, sampled from /proc), the
+// API calls the simulator served per endpoint, 429s, and the c1z size.
+import { spawn } from "node:child_process";
+import { readFileSync, statSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { Simulator } from "../src/simulator/index.js";
+
+const bin = fileURLToPath(new URL("../src/main.js", import.meta.url));
+
+export interface RunFigures {
+  wallS: number;
+  peakRssMb: number;
+  summary: string;
+  c1zBytes: number;
+}
+
+function vmHwmKb(pid: number): number | undefined {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Syncs the simulator into `file` with the built binary; rejects if the sync fails. */
+export async function runSync(sim: Simulator, file: string, workers: number): Promise<RunFigures> {
+  const args = [
+    bin,
+    `--file=${file}`,
+    `--workers=${workers}`,
+    `--seismic-tenant=${sim.tenant}`,
+    `--seismic-client-id=${sim.clientId}`,
+    `--seismic-client-secret=${sim.clientSecret}`,
+    `--seismic-delegation-user-id=${sim.delegationUserId}`,
+    `--seismic-api-url=${sim.apiUrl}`,
+    `--seismic-auth-url=${sim.authUrl}`,
+    "--log-level=warn",
+    "--log-format=json",
+  ];
+  const started = performance.now();
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+  let peakKb = 0;
+  const sampler = setInterval(() => {
+    const kb = child.pid ? vmHwmKb(child.pid) : undefined;
+    if (kb !== undefined) peakKb = Math.max(peakKb, kb);
+  }, 25);
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => {
+    stdout += d;
+  });
+  child.stderr.on("data", (d: Buffer) => {
+    stderr += d;
+  });
+  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  clearInterval(sampler);
+  const wallS = (performance.now() - started) / 1000;
+  if (code !== 0) throw new Error(`sync failed (exit ${code}):\n${stderr.slice(-3000)}`);
+  return { wallS, peakRssMb: peakKb / 1024, summary: stdout, c1zBytes: statSync(file).size };
+}
+
+/**
+ * The fewest API calls the data needs: user pages + group pages + one membership page per 100
+ * members of each group (at least one per group) + the two Reporting calls + tokens minted.
+ */
+export function minimumCalls(sim: Simulator): number {
+  const s = sim.state;
+  let membershipPages = 0;
+  for (const g of s.groups()) {
+    const members = s.groupMemberIds(String((g as { id: unknown }).id))?.length ?? 0;
+    membershipPages += Math.max(1, Math.ceil(members / 100));
+  }
+  return Math.ceil(s.userCount() / 100) + Math.ceil(s.groupCount() / 100) + membershipPages + 2 + s.tokensIssued();
+}

@@ -1,0 +1,82 @@
+// Configuration: the fields the CLI generates flags and env vars from, and the typed config with
+// one UsageError that names every missing flag and environment variable.
+import { describe, expect, it } from "vitest";
+import { envName } from "../baton/cli/fields.js";
+import { UsageError } from "../baton/errors.js";
+import { seismicFields, toConnectorConfig } from "./config.js";
+
+const full = {
+  seismicTenant: "acme",
+  seismicClientId: "id",
+  seismicClientSecret: "secret-value",
+  seismicDelegationUserId: "0b7c7d1e-1111-4222-8333-444455556666",
+};
+
+describe("seismic fields", () => {
+  it("use ConductorOne's names, mark secrets and give the documented defaults", () => {
+    const byName = new Map(seismicFields.map((f) => [f.name, f]));
+    expect(envName("seismic-delegation-user-id")).toBe("BATON_SEISMIC_DELEGATION_USER_ID");
+    expect(byName.get("seismic-client-secret")?.secret).toBe(true);
+    expect(byName.get("seismic-scim-token")?.secret).toBe(true);
+    expect(byName.get("seismic-api-url")?.default).toBe("https://api.seismic.com");
+    expect(byName.get("seismic-auth-url")?.default).toBe("https://auth.seismic.com");
+    expect(byName.get("seismic-delete-mode")?.default).toBe("deactivate");
+    expect(byName.get("seismic-rate-limit")?.default).toBe(600);
+    expect(byName.get("demo")?.kind).toBe("boolean");
+    expect(seismicFields.every((f) => f.group === "Connector")).toBe(true);
+  });
+});
+
+describe("toConnectorConfig", () => {
+  it("fills defaults", () => {
+    expect(toConnectorConfig(full)).toEqual({
+      tenant: "acme",
+      clientId: "id",
+      clientSecret: "secret-value",
+      delegationUserId: full.seismicDelegationUserId,
+      apiUrl: "https://api.seismic.com",
+      authUrl: "https://auth.seismic.com",
+      deleteMode: "deactivate",
+      rateLimit: 600,
+    });
+    expect(
+      toConnectorConfig({
+        ...full,
+        seismicRateLimit: 0,
+        seismicDeleteMode: "delete",
+        seismicScimToken: "t",
+      }),
+    ).toMatchObject({
+      rateLimit: 0,
+      deleteMode: "delete",
+      scimToken: "t",
+    });
+  });
+
+  it("names every missing flag and env var, and the demo way out", () => {
+    const err = (() => {
+      try {
+        toConnectorConfig({ seismicClientId: "id", seismicClientSecret: " " });
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    expect(err).toBeInstanceOf(UsageError);
+    const message = (err as Error).message;
+    expect(message).toContain("missing --seismic-tenant (BATON_SEISMIC_TENANT)");
+    expect(message).toContain("--seismic-client-secret (BATON_SEISMIC_CLIENT_SECRET)");
+    expect(message).toContain("--seismic-delegation-user-id (BATON_SEISMIC_DELEGATION_USER_ID)");
+    expect(message).not.toContain("--seismic-client-id ");
+    expect(message).toContain("--demo");
+  });
+
+  it("rejects a bad delete mode or rate limit naming the flag", () => {
+    expect(() => toConnectorConfig({ ...full, seismicDeleteMode: "purge" })).toThrow(
+      /--seismic-delete-mode/,
+    );
+    expect(() => toConnectorConfig({ ...full, seismicRateLimit: -1 })).toThrow(
+      /--seismic-rate-limit/,
+    );
+  });
+});

@@ -1,0 +1,193 @@
+/**
+ * The connector's own configuration fields (flags, `BATON_SEISMIC_*` environment variables, config
+ * file keys and the `config` schema are all generated from them), and the step that turns the
+ * resolved values into a typed {@link SeismicConnectorConfig}. Names follow the ones ConductorOne
+ * documents for its Seismic connector, so operators can switch without renaming anything.
+ */
+import type { Field } from "../baton/cli/fields.js";
+import { describeSource } from "../baton/cli/fields.js";
+import { UsageError } from "../baton/errors.js";
+
+/** What deleting a user does: lock it (`PATCH active=false`, reversible) or remove it for good. */
+export type DeleteMode = "deactivate" | "delete";
+
+export const DEFAULT_API_URL = "https://api.seismic.com";
+export const DEFAULT_AUTH_URL = "https://auth.seismic.com";
+export const DEFAULT_RATE_LIMIT = 600;
+
+const tenant: Field = {
+  name: "seismic-tenant",
+  kind: "string",
+  group: "Connector",
+  required: true,
+  displayName: "Seismic Tenant",
+  placeholder: "acme",
+  description: "Seismic tenant name: the subdomain of https://{tenant}.seismic.com.",
+  exported: true,
+};
+const clientId: Field = {
+  name: "seismic-client-id",
+  kind: "string",
+  group: "Connector",
+  required: true,
+  displayName: "Seismic Client ID",
+  description:
+    "Client id of the Seismic app registration (client credentials with user delegation).",
+  exported: true,
+};
+const clientSecret: Field = {
+  name: "seismic-client-secret",
+  kind: "string",
+  group: "Connector",
+  required: true,
+  secret: true,
+  displayName: "Seismic Client Secret",
+  description: "Client secret of the Seismic app registration.",
+  exported: true,
+};
+const delegationUserId: Field = {
+  name: "seismic-delegation-user-id",
+  kind: "string",
+  group: "Connector",
+  required: true,
+  displayName: "Seismic Delegation User ID",
+  placeholder: "00000000-0000-0000-0000-000000000000",
+  description:
+    "GUID of the Seismic user the app acts as (the delegated user chosen when the app was enabled).",
+  exported: true,
+};
+
+/** The connector's fields, appended to the standard Baton fields by the CLI harness. */
+export const seismicFields: readonly Field[] = [
+  tenant,
+  clientId,
+  clientSecret,
+  delegationUserId,
+  {
+    name: "seismic-api-url",
+    kind: "string",
+    group: "Connector",
+    default: DEFAULT_API_URL,
+    displayName: "Seismic API URL",
+    description: "Base URL of the Seismic API (the sandbox host, a proxy or a simulator).",
+    exported: true,
+  },
+  {
+    name: "seismic-auth-url",
+    kind: "string",
+    group: "Connector",
+    default: DEFAULT_AUTH_URL,
+    displayName: "Seismic Auth URL",
+    description: "Base URL of the Seismic token service.",
+    exported: true,
+  },
+  {
+    name: "seismic-scim-token",
+    kind: "string",
+    group: "Connector",
+    secret: true,
+    displayName: "Seismic SCIM Token",
+    description:
+      "Optional static bearer token for SCIM calls only (Reporting still uses the OAuth token).",
+    exported: true,
+  },
+  {
+    name: "seismic-delete-mode",
+    kind: "string",
+    group: "Connector",
+    default: "deactivate",
+    choices: ["deactivate", "delete"],
+    displayName: "User delete mode",
+    description:
+      "What deleting a user does: deactivate (lock the account, reversible) or delete (permanent).",
+    exported: true,
+  },
+  {
+    name: "seismic-rate-limit",
+    kind: "integer",
+    group: "Connector",
+    default: DEFAULT_RATE_LIMIT,
+    min: 0,
+    displayName: "Rate limit",
+    description: "Client-side limit of Seismic API calls per rolling 60 s; 0 turns it off.",
+    exported: true,
+  },
+  {
+    name: "demo",
+    kind: "boolean",
+    group: "Connector",
+    default: false,
+    description:
+      "Start an embedded simulated Seismic tenant in this process and use it (no credentials needed).",
+  },
+];
+
+/** The typed configuration {@link createSeismicConnector} takes. */
+export interface SeismicConnectorConfig {
+  tenant: string;
+  clientId: string;
+  clientSecret: string;
+  delegationUserId: string;
+  apiUrl: string;
+  authUrl: string;
+  scimToken?: string;
+  deleteMode: DeleteMode;
+  /** Calls per rolling 60 s; 0 = no client-side limit. */
+  rateLimit: number;
+}
+
+const REQUIRED = [
+  ["seismicTenant", tenant],
+  ["seismicClientId", clientId],
+  ["seismicClientSecret", clientSecret],
+  ["seismicDelegationUserId", delegationUserId],
+] as const;
+
+function text(values: Readonly<Record<string, unknown>>, key: string): string | undefined {
+  const v = values[key];
+  return typeof v === "string" && v.trim() !== "" ? v.trim() : undefined;
+}
+
+/**
+ * Turns resolved configuration values (camelCase keys, e.g. `seismicTenant`) into a
+ * {@link SeismicConnectorConfig}. `--demo` is handled by the caller before this runs.
+ *
+ * @throws UsageError naming every missing flag and its environment variable, e.g.
+ *   `missing --seismic-tenant (BATON_SEISMIC_TENANT), …; or use --demo`.
+ */
+export function toConnectorConfig(
+  values: Readonly<Record<string, unknown>>,
+): SeismicConnectorConfig {
+  const missing = REQUIRED.filter(([key]) => text(values, key) === undefined).map(([, f]) =>
+    describeSource(f),
+  );
+  if (missing.length > 0) {
+    throw new UsageError(
+      `missing ${missing.join(", ")}; set them to connect to Seismic, or use --demo to try the connector against an embedded simulated tenant`,
+    );
+  }
+  const mode = values.seismicDeleteMode ?? "deactivate";
+  if (mode !== "deactivate" && mode !== "delete") {
+    throw new UsageError(
+      `--seismic-delete-mode (BATON_SEISMIC_DELETE_MODE): expected deactivate or delete, got "${String(mode)}"`,
+    );
+  }
+  const rate = values.seismicRateLimit ?? DEFAULT_RATE_LIMIT;
+  if (typeof rate !== "number" || !Number.isInteger(rate) || rate < 0) {
+    throw new UsageError(
+      `--seismic-rate-limit (BATON_SEISMIC_RATE_LIMIT): expected a whole number >= 0, got "${String(rate)}"`,
+    );
+  }
+  const scimToken = text(values, "seismicScimToken");
+  return {
+    tenant: text(values, "seismicTenant") as string,
+    clientId: text(values, "seismicClientId") as string,
+    clientSecret: text(values, "seismicClientSecret") as string,
+    delegationUserId: text(values, "seismicDelegationUserId") as string,
+    apiUrl: text(values, "seismicApiUrl") ?? DEFAULT_API_URL,
+    authUrl: text(values, "seismicAuthUrl") ?? DEFAULT_AUTH_URL,
+    ...(scimToken === undefined ? {} : { scimToken }),
+    deleteMode: mode,
+    rateLimit: rate,
+  };
+}

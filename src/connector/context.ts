@@ -1,0 +1,21 @@
+/**
+ * What every Seismic syncer shares for the life of a connector instance: the client (with scope
+ * negotiation), the per-sync user directory, configuration, the logger, and what we learnt about
+ * the tenant (whether its membership endpoints exist).
+ */
+import type { SeismicLogger } from "../seismic/index.js";
+import type { SeismicConnectorConfig } from "./config.js";
+import type { PerSync } from "./per-sync.js";
+import type { ScopedClient } from "./scoped-client.js";
+import type { UserDirectory } from "./user-directory.js";
+
+export interface SeismicContext {
+  readonly seismic: ScopedClient;
+  readonly directory: PerSync<UserDirectory>;
+  readonly config: SeismicConnectorConfig;
+  readonly logger: SeismicLogger;
+  /** Learnt once per instance: GET /Groups/{id}/Users and /Users/{id}/Groups answer 404 here. */
+  membershipEndpointsOff: boolean;
+  /** Per-sync caches register here to be dropped by Cleanup. */
+  readonly onCleanup: (() => void)[];
+}

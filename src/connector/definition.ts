@@ -1,0 +1,64 @@
+/**
+ * The ConnectorDefinition the Baton CLI harness runs: name, version, fields and the factory. With
+ * `--demo` the factory starts the embedded simulated tenant first and closes it afterwards.
+ */
+import type { ConnectorDefinition, ConnectorInstance } from "../baton/cli/definition.js";
+import { UsageError } from "../baton/errors.js";
+import { SeismicError } from "../seismic/index.js";
+import { seismicFields, toConnectorConfig } from "./config.js";
+import { type DemoTenant, startDemoTenant } from "./demo.js";
+import { createSeismicConnector, HELP_URL } from "./seismic-connector.js";
+
+/** Kept equal to package.json's version (dist/ cannot reach package.json by a fixed path). */
+export const VERSION = "0.1.0";
+
+export const seismicDefinition: ConnectorDefinition = {
+  name: "baton-seismic",
+  version: VERSION,
+  description:
+    "Baton connector for Seismic: syncs users, groups, roles, platform roles and licences, and provisions group membership, roles and accounts.",
+  helpUrl: HELP_URL,
+  fields: seismicFields,
+  async create(values, { logger, scrubber }): Promise<ConnectorInstance> {
+    let demo: DemoTenant | undefined;
+    try {
+      if (values.demo === true) {
+        demo = await startDemoTenant();
+        scrubber.add(demo.clientSecret);
+        logger.info(
+          { apiUrl: demo.apiUrl },
+          "demo: started the embedded simulated Seismic tenant in this process",
+        );
+      }
+      const config = toConnectorConfig(demo ? { ...values, ...demo.values } : values);
+      scrubber.add(config.clientSecret);
+      scrubber.add(config.scimToken);
+      const connector = createSeismicConnector(config, { logger });
+      const tenant = demo;
+      return {
+        connector,
+        close: async () => {
+          await connector.close();
+          await tenant?.close();
+        },
+      };
+    } catch (e) {
+      await demo?.close();
+      if (SeismicError.is(e, "invalid_config")) throw new UsageError(e.message);
+      throw e;
+    }
+  },
+  createForCapabilities() {
+    // Capabilities come from which syncer members exist; nothing is called, so any values do.
+    return createSeismicConnector({
+      tenant: "capabilities",
+      clientId: "capabilities",
+      clientSecret: "capabilities",
+      delegationUserId: "00000000-0000-0000-0000-000000000000",
+      apiUrl: "https://api.seismic.com",
+      authUrl: "https://auth.seismic.com",
+      deleteMode: "deactivate",
+      rateLimit: 600,
+    });
+  },
+};

@@ -1,0 +1,108 @@
+/**
+ * The `group` syncer: SCIM /Groups with a GroupTrait and one `member` entitlement. Grants come
+ * from GET /Groups/{id}/Users, 100 per call, stopping exactly when the next startIndex passes
+ * totalResults, so a group of 100 costs one call; tenants without that endpoint fall back to the
+ * group's inline members. Grant and revoke are in provisioning.ts.
+ */
+import { create, type JsonObject } from "@bufbuild/protobuf";
+import { pack } from "../baton/annotations.js";
+import type { AnnotatedPage, CallContext, ResourceSyncer } from "../baton/connector.js";
+import { type PageRequest, pageSize } from "../baton/pagination.js";
+import { GroupTraitSchema } from "../gen/c1/connector/v2/annotation_trait_pb.js";
+import type { Entitlement } from "../gen/c1/connector/v2/entitlement_pb.js";
+import type { Grant } from "../gen/c1/connector/v2/grant_pb.js";
+import {
+  type Resource,
+  type ResourceId,
+  ResourceSchema,
+} from "../gen/c1/connector/v2/resource_pb.js";
+import {
+  DEFAULT_PAGE_SIZE,
+  nextStartIndex,
+  type ScimGroup,
+  SeismicError,
+} from "../seismic/index.js";
+import type { SeismicContext } from "./context.js";
+import { decodeStartIndex, entitlementOf, grantTo, startIndexToken } from "./entitlements.js";
+import { findGroup, markMembershipEndpointsOff, userMembers } from "./group-membership.js";
+import { groupProvisioning } from "./provisioning.js";
+import { groupType, MEMBER, userType } from "./resource-types.js";
+
+/** The Baton resource of a Seismic group. */
+export function groupResource(group: ScimGroup): Resource {
+  const profile: JsonObject = { displayName: group.displayName };
+  if (group.externalId) profile.externalId = group.externalId;
+  if (group.meta?.created) profile.created = group.meta.created;
+  if (group.meta?.lastModified) profile.lastModified = group.meta.lastModified;
+  return create(ResourceSchema, {
+    id: { resourceType: groupType.id, resource: group.id },
+    displayName: group.displayName.slice(0, 1024),
+    annotations: [pack(GroupTraitSchema, { profile })],
+    profile,
+  });
+}
+
+/** The group's `member` entitlement. */
+export function memberEntitlement(group: Resource): Entitlement {
+  return entitlementOf(group, {
+    slug: MEMBER,
+    displayName: `${group.displayName} member`.slice(0, 1024),
+    description: `Member of the Seismic group ${group.displayName}`.slice(0, 2048),
+    grantableTo: [userType],
+  });
+}
+
+function inlineGrants(entitlement: Entitlement, group: ScimGroup): AnnotatedPage<Grant> {
+  return { items: userMembers(group).map((m) => grantTo(entitlement, userType.id, m.value)) };
+}
+
+export function groupSyncer(sc: SeismicContext): ResourceSyncer {
+  return {
+    resourceType: groupType,
+    async list(_parent, page: PageRequest, ctx: CallContext) {
+      const startIndex = decodeStartIndex(page.token);
+      const count = pageSize(page, DEFAULT_PAGE_SIZE);
+      const res = await sc.seismic.run((c) =>
+        c.listGroups({ startIndex, count, signal: ctx.signal }),
+      );
+      return {
+        items: res.Resources.map(groupResource),
+        nextToken: startIndexToken(nextStartIndex(startIndex, res)),
+      };
+    },
+    async entitlements(resource) {
+      return { items: [memberEntitlement(resource)] };
+    },
+    async grants(resource, page, ctx): Promise<AnnotatedPage<Grant>> {
+      const groupId = (resource.id as ResourceId).resource;
+      const entitlement = memberEntitlement(resource);
+      if (!sc.membershipEndpointsOff) {
+        const startIndex = decodeStartIndex(page.token);
+        const count = pageSize(page, DEFAULT_PAGE_SIZE);
+        try {
+          const res = await sc.seismic.run((c) =>
+            c.listGroupMembers(groupId, { startIndex, count, signal: ctx.signal }),
+          );
+          return {
+            items: res.Resources.map((u) => grantTo(entitlement, userType.id, u.id)),
+            nextToken: startIndexToken(nextStartIndex(startIndex, res)),
+          };
+        } catch (e) {
+          if (!SeismicError.is(e, "not_found")) throw e;
+          // 404 for a group that exists means the endpoint is missing on this tenant.
+          const group = await findGroup(sc, groupId, ctx.signal);
+          if (!group) throw e;
+          markMembershipEndpointsOff(sc, "GET /scim/v2/Groups/{groupId}/Users");
+          return inlineGrants(entitlement, group);
+        }
+      }
+      const group = await sc.seismic.run((c) => c.getGroup(groupId, ctx.signal));
+      return inlineGrants(entitlement, group);
+    },
+    async get(id, _parent, ctx) {
+      const group = await findGroup(sc, id.resource, ctx.signal);
+      return group ? groupResource(group) : undefined;
+    },
+    ...groupProvisioning(sc),
+  };
+}

@@ -1,0 +1,205 @@
+/**
+ * Grant and revoke for groups and roles, idempotent and verified: each change is checked first
+ * (GrantAlreadyExists / GrantAlreadyRevoked instead of a write), made with the narrowest call
+ * Seismic has (one membership POST/DELETE, or a `roles` replace with exactly one value added or
+ * removed), and read back before success is reported. Group membership is never rewritten
+ * wholesale. Platform roles and licences are read-only and refused with the reason.
+ */
+import type { Any } from "@bufbuild/protobuf/wkt";
+import { pack } from "../baton/annotations.js";
+import type { CallContext, ProvisionResult, ResourceSyncer } from "../baton/connector.js";
+import { Code, connectorError, grantCancelled, invalidArgument } from "../baton/errors.js";
+import { decodeIdPart } from "../baton/ids.js";
+import {
+  GrantAlreadyExistsSchema,
+  GrantAlreadyRevokedSchema,
+} from "../gen/c1/connector/v2/annotation_grant_pb.js";
+import type { Entitlement } from "../gen/c1/connector/v2/entitlement_pb.js";
+import type { Grant } from "../gen/c1/connector/v2/grant_pb.js";
+import type { Resource, ResourceId } from "../gen/c1/connector/v2/resource_pb.js";
+import { type ScimUser, SeismicError } from "../seismic/index.js";
+import type { SeismicContext } from "./context.js";
+import { grantTo } from "./entitlements.js";
+import { isMember } from "./group-membership.js";
+import { userType } from "./resource-types.js";
+import { projectUser } from "./user-directory.js";
+import { isLicence } from "./vocabulary.js";
+
+type Provisioning = Required<Pick<ResourceSyncer, "grant" | "revoke">>;
+
+const alreadyExists = (): Any[] => [pack(GrantAlreadyExistsSchema, {})];
+const alreadyRevoked = (): Any[] => [pack(GrantAlreadyRevokedSchema, {})];
+
+/** The principal's user id; only users can hold Seismic groups and roles. */
+function userPrincipal(principal: Resource | undefined, field: string): string {
+  const id = principal?.id;
+  if (!id || id.resourceType !== userType.id || id.resource === "") {
+    throw invalidArgument(
+      field,
+      `the principal must be a Seismic user (resource type "user"), got "${id?.resourceType ?? ""}"`,
+    );
+  }
+  return id.resource;
+}
+
+function targetId(entitlement: Entitlement | undefined, field: string): ResourceId {
+  const id = entitlement?.resource?.id;
+  if (!id || id.resource === "") throw invalidArgument(field, "the entitlement has no resource");
+  return id;
+}
+
+function notVisible(what: string): Error {
+  return connectorError(
+    Code.Unavailable,
+    `Seismic accepted the change but ${what} is not visible when read back; the operation will be retried`,
+  );
+}
+
+/** Group membership: POST/DELETE /Users/{u}/Groups/{g}, checked before and after. */
+export function groupProvisioning(sc: SeismicContext): Provisioning {
+  return {
+    async grant(principal, entitlement, ctx): Promise<ProvisionResult> {
+      const userId = userPrincipal(principal, "GrantManagerServiceGrantRequest.principal");
+      const groupId = targetId(entitlement, "GrantManagerServiceGrantRequest.entitlement").resource;
+      const grants = [grantTo(entitlement, userType.id, userId)];
+      if (await isMember(sc, userId, groupId, ctx.signal)) {
+        return { grants, annotations: alreadyExists() };
+      }
+      try {
+        await sc.seismic.run((c) => c.addUserToGroup(userId, groupId, ctx.signal));
+      } catch (e) {
+        if (!SeismicError.is(e, "conflict")) throw e;
+        return { grants, annotations: alreadyExists() };
+      }
+      if (!(await isMember(sc, userId, groupId, ctx.signal))) {
+        throw notVisible(`user ${userId} in group ${groupId}`);
+      }
+      return { grants };
+    },
+    async revoke(grant: Grant, ctx: CallContext): Promise<ProvisionResult> {
+      const userId = userPrincipal(
+        grant.principal,
+        "GrantManagerServiceRevokeRequest.grant.principal",
+      );
+      const groupId = targetId(
+        grant.entitlement,
+        "GrantManagerServiceRevokeRequest.grant.entitlement",
+      ).resource;
+      if (!(await isMemberOrGone(sc, userId, groupId, ctx.signal))) {
+        return { annotations: alreadyRevoked() };
+      }
+      try {
+        await sc.seismic.run((c) => c.removeUserFromGroup(userId, groupId, ctx.signal));
+      } catch (e) {
+        // Removing a non-member is a 404: someone else removed it since we looked.
+        if (!SeismicError.is(e, "not_found")) throw e;
+        if (!(await isMember(sc, userId, groupId, ctx.signal))) {
+          return { annotations: alreadyRevoked() };
+        }
+        throw e;
+      }
+      if (await isMember(sc, userId, groupId, ctx.signal)) {
+        throw notVisible(`the removal of user ${userId} from group ${groupId}`);
+      }
+      return {};
+    },
+  };
+}
+
+/** Membership for a revoke: a user or group that no longer exists holds nothing. */
+async function isMemberOrGone(
+  sc: SeismicContext,
+  userId: string,
+  groupId: string,
+  signal: AbortSignal,
+): Promise<boolean> {
+  try {
+    return await isMember(sc, userId, groupId, signal);
+  } catch (e) {
+    if (SeismicError.is(e, "not_found")) return false;
+    throw e;
+  }
+}
+
+/** A `roles[]` entry as sent back: the value plus whatever else Seismic gave us for it. */
+type RoleEntry = { value: string; [attribute: string]: unknown };
+
+const hasRole = (user: ScimUser, value: string): boolean =>
+  (user.roles ?? []).some((r) => r.value === value);
+
+/** The role value of a `role` resource id (ids are encoded with encodeIdPart). */
+function roleValue(entitlement: Entitlement | undefined, field: string): string {
+  const value = decodeIdPart(targetId(entitlement, field).resource);
+  if (isLicence(value)) {
+    throw grantCancelled(
+      `"${value}" is a Seismic content licence, not a role; licences are read-only here: change them in the Seismic console`,
+    );
+  }
+  return value;
+}
+
+/**
+ * The user's roles with `value` added at the end. A user without `roles[]` (a tenant not upgraded
+ * to platform roles) keeps its licence from `userType` in the new list, because Seismic lets
+ * `roles` override `userType`.
+ */
+function withRole(user: ScimUser, value: string): RoleEntry[] {
+  const current: RoleEntry[] =
+    user.roles ?? (user.userType && isLicence(user.userType) ? [{ value: user.userType }] : []);
+  return [...current, { value }];
+}
+
+/** Learning/application roles: one value added to or removed from the user's `roles`. */
+export function roleProvisioning(sc: SeismicContext): Provisioning {
+  const getUser = (userId: string, signal: AbortSignal) =>
+    sc.seismic.run((c) => c.getUser(userId, signal));
+  const replaceRoles = async (user: ScimUser, roles: RoleEntry[], signal: AbortSignal) => {
+    await sc.seismic.run((c) =>
+      c.patchUser(user.id, [{ op: "replace", path: "roles", value: roles }], signal),
+    );
+    const after = await getUser(user.id, signal);
+    sc.directory.peek()?.update(after.id, projectUser(after));
+    return after;
+  };
+  return {
+    async grant(principal, entitlement, ctx) {
+      const userId = userPrincipal(principal, "GrantManagerServiceGrantRequest.principal");
+      const value = roleValue(entitlement, "GrantManagerServiceGrantRequest.entitlement");
+      const grants = [grantTo(entitlement, userType.id, userId)];
+      const user = await getUser(userId, ctx.signal);
+      if (hasRole(user, value)) return { grants, annotations: alreadyExists() };
+      const after = await replaceRoles(user, withRole(user, value), ctx.signal);
+      if (!hasRole(after, value)) throw notVisible(`role "${value}" on user ${userId}`);
+      return { grants };
+    },
+    async revoke(grant, ctx) {
+      const userId = userPrincipal(
+        grant.principal,
+        "GrantManagerServiceRevokeRequest.grant.principal",
+      );
+      const value = roleValue(
+        grant.entitlement,
+        "GrantManagerServiceRevokeRequest.grant.entitlement",
+      );
+      const user = await getUser(userId, ctx.signal);
+      if (!hasRole(user, value)) return { annotations: alreadyRevoked() };
+      const remaining = (user.roles ?? []).filter((r) => r.value !== value);
+      const after = await replaceRoles(user, remaining, ctx.signal);
+      if (hasRole(after, value))
+        throw notVisible(`the removal of role "${value}" from user ${userId}`);
+      return {};
+    },
+  };
+}
+
+/** Refuses grants on a read-only entitlement with the reason (FailedPrecondition, grant_cancelled). */
+export function readOnlyProvisioning(reason: string): Provisioning {
+  return {
+    grant: async () => {
+      throw grantCancelled(reason);
+    },
+    revoke: async () => {
+      throw grantCancelled(reason);
+    },
+  };
+}

@@ -1,0 +1,111 @@
+// The user directory: complete when the user listing covered every page contiguously in this
+// process; otherwise it waits a grace period and scans /Users itself (once, shared by waiters).
+import { afterEach, describe, expect, it } from "vitest";
+import type { ScimListResponse, ScimUser } from "../seismic/index.js";
+import {
+  apiCallsSince,
+  callsSince,
+  closeAll,
+  connectTo,
+  startSim,
+  syncCtx,
+  walk,
+} from "./test-support/sim-connector.js";
+import { UserDirectory } from "./user-directory.js";
+
+afterEach(closeAll);
+
+const u = (id: string, roles: string[] = [], userType?: string) =>
+  ({
+    id,
+    userName: `${id}@x`,
+    active: true,
+    emails: [],
+    roles: roles.map((value) => ({ value })),
+    userType,
+  }) as unknown as ScimUser;
+
+function fakeTenant(users: ScimUser[]) {
+  const calls: number[] = [];
+  const fetch = async (startIndex: number): Promise<ScimListResponse<ScimUser>> => {
+    calls.push(startIndex);
+    const Resources = users.slice(startIndex - 1, startIndex - 1 + 2);
+    return { totalResults: users.length, itemsPerPage: Resources.length, startIndex, Resources };
+  };
+  return { calls, fetch };
+}
+
+const signal = () => new AbortController().signal;
+
+describe("UserDirectory", () => {
+  const people = [
+    u("b", ["Learner", "Premium"]),
+    u("a", ["Learner"], "Business"),
+    u("c", [], "NonSeismic"),
+  ];
+
+  it("completes from the user syncer's pages without a call of its own", async () => {
+    const t = fakeTenant(people);
+    const d = new UserDirectory(t.fetch, { graceMs: 10_000 });
+    const waiting = d.complete(signal());
+    d.recordPage(1, people.slice(0, 2), 3);
+    d.recordPage(3, people.slice(2), undefined);
+    await waiting;
+    expect(t.calls).toEqual([]);
+    expect(d.roleHolders("Learner")).toEqual(["a", "b"]);
+    expect(d.licenceHolders("Premium")).toEqual(["b"]);
+    expect(d.licenceHolders("Business")).toEqual(["a"]);
+    expect(d.roleValues()).toEqual(["Learner"]);
+    expect(d.canonicalId("A")).toBe("a");
+  });
+
+  it("does not count a listing resumed mid-way as complete, and scans instead", async () => {
+    const t = fakeTenant(people);
+    const d = new UserDirectory(t.fetch, { graceMs: 20, stallMs: 20 });
+    d.recordPage(3, people.slice(2), undefined);
+    expect(d.isComplete).toBe(false);
+    await Promise.all([d.complete(signal()), d.complete(signal())]);
+    expect(t.calls).toEqual([1, 3]);
+    expect(d.roleHolders("Learner")).toEqual(["a", "b"]);
+  });
+
+  it("scans after the grace period when no listing starts", async () => {
+    const t = fakeTenant(people);
+    const d = new UserDirectory(t.fetch, { graceMs: 20 });
+    await d.complete(signal());
+    expect(t.calls).toEqual([1, 3]);
+    expect(d.isComplete).toBe(true);
+  });
+
+  it("stops waiting when the caller cancels", async () => {
+    const d = new UserDirectory(fakeTenant(people).fetch, { graceMs: 10_000 });
+    const ac = new AbortController();
+    const waiting = d.complete(ac.signal);
+    ac.abort(new Error("cancelled"));
+    await expect(waiting).rejects.toThrow("cancelled");
+  });
+});
+
+describe("a host that asks for roles before users", () => {
+  it("gets the same roles from the directory's own scan, and the user listing then costs no extra scan", async () => {
+    const sim = await startSim({ users: 120, groups: 2, seed: 21 });
+    const h = connectTo(sim);
+    const ctx = syncCtx("roles-first");
+    const before = sim.state.calls();
+    const roles = await walk((p) => h.syncer("role").list(undefined, p, ctx));
+    expect(roles.items.map((r) => r.displayName)).toContain("Field Sales: EMEA");
+    expect(callsSince(sim, before).get("GET /scim/v2/Users")).toBe(2);
+    const mid = sim.state.calls();
+    await walk((p) =>
+      h
+        .syncer("license")
+        .grants({ id: { resourceType: "license", resource: "Premium" } } as never, p, ctx),
+    );
+    expect(apiCallsSince(sim, mid)).toBe(0);
+    // Cleanup drops the directory: the next sync without a listing scans again.
+    await h.connector.cleanup?.(ctx);
+    const after = sim.state.calls();
+    await walk((p) => h.syncer("role").list(undefined, p, ctx));
+    expect(callsSince(sim, after).get("GET /scim/v2/Users")).toBe(2);
+  });
+});

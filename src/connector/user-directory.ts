@@ -1,0 +1,219 @@
+/**
+ * A per-sync, compact index of every user (id → userName, userType, roles) that the user syncer
+ * fills as it pages through /Users, so role and licence grants cost no API calls. When the user
+ * listing does not run in this process (a resumed sync, or a host that asks for roles first), the
+ * directory waits briefly for it and then scans /Users itself, keeping only the projection.
+ */
+import type { ScimListResponse, ScimUser } from "../seismic/index.js";
+import { nextStartIndex } from "../seismic/index.js";
+import { isLicence, type Licence, licenceOf } from "./vocabulary.js";
+
+/** What the directory keeps of a user. */
+export interface DirectoryEntry {
+  userName: string;
+  userType: string | undefined;
+  roles: readonly string[];
+}
+
+/** Fetches one page of /Users for the directory's own scan. */
+export type FetchUsers = (
+  startIndex: number,
+  signal: AbortSignal,
+) => Promise<ScimListResponse<ScimUser>>;
+
+export interface DirectoryOptions {
+  /** How long to wait for a user listing that has not started. Default 2 s. */
+  graceMs?: number;
+  /** How long a started listing may go without a new page before we scan ourselves. Default 10 s. */
+  stallMs?: number;
+}
+
+interface Index {
+  /** Lower-cased id → id as SCIM spells it. */
+  ids: Map<string, string>;
+  roles: Map<string, string[]>;
+  licences: Map<Licence, string[]>;
+}
+
+/** The compact projection of a SCIM user. */
+export function projectUser(user: ScimUser): DirectoryEntry {
+  return {
+    userName: user.userName,
+    userType: user.userType,
+    roles: (user.roles ?? []).map((r) => r.value),
+  };
+}
+
+export class UserDirectory {
+  readonly #fetch: FetchUsers;
+  readonly #graceMs: number;
+  readonly #stallMs: number;
+  readonly #entries = new Map<string, DirectoryEntry>();
+  #index: Index | undefined;
+  #complete = false;
+  /** The startIndex the user syncer's listing must deliver next for the coverage to stay contiguous. */
+  #nextExpected: number | undefined = 1;
+  #listingStarted = false;
+  #waiters: (() => void)[] = [];
+  #scan: { promise: Promise<void>; signal: AbortSignal } | undefined;
+
+  constructor(fetch: FetchUsers, options: DirectoryOptions = {}) {
+    this.#fetch = fetch;
+    this.#graceMs = options.graceMs ?? 2_000;
+    this.#stallMs = options.stallMs ?? 10_000;
+  }
+
+  /** Whether every user has been seen in this process for this sync. */
+  get isComplete(): boolean {
+    return this.#complete;
+  }
+
+  /**
+   * Records a page the user syncer listed at `startIndex`; `next` is the following page's index
+   * (undefined after the last). Coverage counts only when pages arrive contiguously from 1.
+   */
+  recordPage(startIndex: number, users: readonly ScimUser[], next: number | undefined): void {
+    this.#listingStarted = true;
+    for (const u of users) this.#put(u.id, projectUser(u));
+    if (this.#nextExpected !== undefined && startIndex === this.#nextExpected) {
+      this.#nextExpected = next;
+      if (next === undefined) this.#complete = true;
+    }
+    this.#notify();
+  }
+
+  /** Updates one user after a provisioning change (no effect on completeness). */
+  update(userId: string, entry: DirectoryEntry | undefined): void {
+    if (entry === undefined) {
+      this.#entries.delete(userId);
+      this.#index = undefined;
+    } else if (this.#entries.has(userId) || this.#complete) {
+      this.#put(userId, entry);
+    }
+  }
+
+  /** Resolves when the directory holds every user, scanning /Users when nobody else will. */
+  async complete(signal: AbortSignal): Promise<void> {
+    while (!this.#complete) {
+      signal.throwIfAborted();
+      const scan = this.#scan;
+      if (scan) {
+        try {
+          await scan.promise;
+        } catch (e) {
+          // Another caller's scan was cancelled with its request: start our own.
+          if (signal.aborted || !scan.signal.aborted) throw e;
+          if (this.#scan === scan) this.#scan = undefined;
+        }
+        continue;
+      }
+      const progressed = await this.#waitForProgress(
+        this.#listingStarted ? this.#stallMs : this.#graceMs,
+        signal,
+      );
+      if (!progressed && !this.#complete && !this.#scan) this.#startScan(signal);
+    }
+  }
+
+  /** The user, if seen. */
+  get(userId: string): DirectoryEntry | undefined {
+    return this.#entries.get(userId);
+  }
+
+  /** The id of a seen user as SCIM spells it, matched case-insensitively (ids are GUIDs). */
+  canonicalId(userId: string): string | undefined {
+    return this.#entries.has(userId) ? userId : this.#built().ids.get(userId.toLowerCase());
+  }
+
+  /** Every distinct non-licence `roles[]` value, in first-seen order. */
+  roleValues(): string[] {
+    return [...this.#built().roles.keys()];
+  }
+
+  /** Ids of users whose `roles[]` holds `value` (case-sensitive), sorted so pages are stable. */
+  roleHolders(value: string): readonly string[] {
+    return this.#built().roles.get(value) ?? [];
+  }
+
+  /** Ids of users who hold licence `licence` (see {@link licenceOf}), sorted. */
+  licenceHolders(licence: Licence): readonly string[] {
+    return this.#built().licences.get(licence) ?? [];
+  }
+
+  #put(id: string, entry: DirectoryEntry): void {
+    this.#entries.set(id, entry);
+    this.#index = undefined;
+  }
+
+  #built(): Index {
+    if (this.#index) return this.#index;
+    const ids = new Map<string, string>();
+    const roles = new Map<string, string[]>();
+    const licences = new Map<Licence, string[]>();
+    for (const [id, e] of this.#entries) {
+      ids.set(id.toLowerCase(), id);
+      for (const value of new Set(e.roles)) {
+        if (isLicence(value)) continue;
+        const list = roles.get(value);
+        if (list) list.push(id);
+        else roles.set(value, [id]);
+      }
+      const licence = licenceOf(e.userType, e.roles);
+      if (licence) {
+        const list = licences.get(licence);
+        if (list) list.push(id);
+        else licences.set(licence, [id]);
+      }
+    }
+    for (const list of [...roles.values(), ...licences.values()]) list.sort();
+    this.#index = { ids, roles, licences };
+    return this.#index;
+  }
+
+  #notify(): void {
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const w of waiters) w();
+  }
+
+  /** True when a page arrived (or the directory completed) within `ms`. */
+  #waitForProgress(ms: number, signal: AbortSignal): Promise<boolean> {
+    return new Promise<boolean>((resolve, reject) => {
+      const done = (value: boolean) => {
+        clearTimeout(timer);
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      };
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      };
+      const timer = setTimeout(() => done(false), ms);
+      signal.addEventListener("abort", onAbort, { once: true });
+      this.#waiters.push(() => done(true));
+    });
+  }
+
+  #startScan(signal: AbortSignal): void {
+    const promise = (async () => {
+      let startIndex: number | undefined = 1;
+      while (startIndex !== undefined) {
+        const page = await this.#fetch(startIndex, signal);
+        for (const u of page.Resources) this.#put(u.id, projectUser(u));
+        startIndex = nextStartIndex(startIndex, page);
+      }
+      this.#complete = true;
+      this.#notify();
+    })();
+    const scan = { promise, signal };
+    this.#scan = scan;
+    promise.then(
+      () => {
+        if (this.#scan === scan) this.#scan = undefined;
+      },
+      () => {
+        if (this.#scan === scan && !signal.aborted) this.#scan = undefined;
+      },
+    );
+  }
+}
