@@ -25,7 +25,12 @@ function vmHwmKb(pid: number): number | undefined {
 }
 
 /** Syncs the simulator into `file` with the built binary; rejects if the sync fails. */
-export async function runSync(sim: Simulator, file: string, workers: number): Promise<RunFigures> {
+export async function runSync(
+  sim: Simulator,
+  file: string,
+  workers: number,
+  throttled: boolean,
+): Promise<RunFigures> {
   const args = [
     bin,
     `--file=${file}`,
@@ -36,6 +41,8 @@ export async function runSync(sim: Simulator, file: string, workers: number): Pr
     `--seismic-delegation-user-id=${sim.delegationUserId}`,
     `--seismic-api-url=${sim.apiUrl}`,
     `--seismic-auth-url=${sim.authUrl}`,
+    // Unthrottled scenarios measure the connector, not Seismic's limit: the client limiter is off.
+    `--seismic-rate-limit=${throttled ? 600 : 0}`,
     "--log-level=warn",
     "--log-format=json",
   ];

@@ -40,7 +40,7 @@ async function runScenario(s: Scenario): Promise<Result> {
     ...(s.latencyMs > 0 ? { latencyMs: s.latencyMs } : {}),
   });
   try {
-    const figures = await runSync(sim, join(dir, "sync.c1z"), s.workers);
+    const figures = await runSync(sim, join(dir, "sync.c1z"), s.workers, s.throttled);
     const calls = Object.fromEntries([...sim.state.calls()].sort());
     const apiCalls = sim.state.totalCalls();
     const min = minimumCalls(sim);

@@ -25,6 +25,7 @@ export const standardFields: readonly Field[] = [
     group: "Logging",
     default: "info",
     choices: ["debug", "info", "warn", "error"],
+    displayName: "Log level",
     description: "Log level.",
     exported: true,
   },
@@ -56,6 +57,16 @@ export const standardFields: readonly Field[] = [
     group: "Sync",
     default: false,
     description: "Sync resources only (a resources_only sync).",
+  },
+  {
+    name: "checkpoint-interval-ms",
+    kind: "integer",
+    group: "Sync",
+    default: 1000,
+    min: 0,
+    max: 600_000,
+    description:
+      "Longest time fetched pages wait before being stored with a resume checkpoint (0 = after every page).",
   },
   {
     name: "connector-addr",

@@ -49,6 +49,8 @@ export interface SyncProgress {
 }
 
 export interface SyncOptions {
+  /** Longest time stored pages wait for a checkpoint (default 1 s; 0 = after every page). */
+  checkpointIntervalMs?: number;
   /** Independent pages in flight at once (default 4). */
   concurrency?: number;
   /** `resources_only` sync: no entitlements or grants. */
@@ -76,6 +78,10 @@ export class TooManyWarningsError extends Error {
 }
 
 const VERSION_WITH_SYNC_ID = [0, 4, 3];
+
+/** Checkpoint at least this often (the Go syncer: every 10 s), and whenever this many rows wait. */
+const DEFAULT_CHECKPOINT_INTERVAL_MS = 1_000;
+const FLUSH_ROWS = 5_000;
 
 function sendsSyncId(sdkVersion: string): boolean {
   const m = /^v?(\d+)\.(\d+)\.(\d+)(?:\+[0-9A-Za-z.-]+)?$/.exec(sdkVersion.trim());
@@ -116,6 +122,10 @@ class SyncRun {
   private activeSyncId = "";
   private readonly sleep: Sleep;
   private readonly concurrency: number;
+  private readonly checkpointIntervalMs: number;
+  private buffered: (() => void)[] = [];
+  private bufferedRows = 0;
+  private lastFlush = Date.now();
 
   constructor(
     private readonly clients: ConnectorClients,
@@ -126,6 +136,7 @@ class SyncRun {
   ) {
     this.sleep = options.sleep ?? realSleep;
     this.concurrency = Math.max(1, options.concurrency ?? 4);
+    this.checkpointIntervalMs = options.checkpointIntervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS;
   }
 
   private call<T>(call: string, target: string, fn: () => Promise<T>): Promise<T> {
@@ -147,19 +158,39 @@ class SyncRun {
     }
   }
 
-  /** Stores a page and the checkpoint atomically. */
-  private commit(write: () => void): void {
+  /**
+   * Records a stored page: the in-memory checkpoint moves on at once (so the next page can start)
+   * and the rows are buffered; {@link flush} writes the buffered rows and the checkpoint that
+   * covers exactly them in one transaction. Grouping pages this way saves a commit per page; a
+   * crash loses at most the pages of one checkpoint interval, which the next run asks for again.
+   */
+  private commit(rows: () => void, rowCount: number, advance: () => void): void {
+    advance();
+    this.cp.completed++;
+    this.pages++;
+    this.buffered.push(rows);
+    this.bufferedRows += rowCount;
+    if (this.bufferedRows >= FLUSH_ROWS || Date.now() - this.lastFlush >= this.checkpointIntervalMs) {
+      this.flush();
+    }
+    this.options.onProgress?.({ phase: this.cp.phase, counts: this.counts, pages: this.pages });
+  }
+
+  /** Writes buffered rows and the checkpoint in one transaction. */
+  flush(): void {
+    const writes = this.buffered;
+    this.buffered = [];
+    this.bufferedRows = 0;
+    this.lastFlush = Date.now();
     this.store.transaction(() => {
-      write();
-      this.cp.completed++;
+      for (const write of writes) write();
       this.store.setSyncToken(this.syncId, encodeCheckpoint(this.cp));
     });
-    this.pages++;
-    this.options.onProgress?.({ phase: this.cp.phase, counts: this.counts, pages: this.pages });
   }
 
   private advance(phase: Checkpoint["phase"], prepare?: () => void): void {
     this.store.transaction(() => {
+      this.flush();
       this.cp.phase = phase;
       prepare?.();
       this.store.setSyncToken(this.syncId, encodeCheckpoint(this.cp));
@@ -295,15 +326,18 @@ class SyncRun {
         });
       }
     }
-    this.commit(() => {
-      this.store.putResources(this.syncId, kept);
-      this.counts.resources += kept.length;
-      const i = this.cp.resources.indexOf(action);
-      const next = page?.nextPageToken ?? "";
-      // Children go first, like the Go syncer's stack: they are listed before the parent's next page.
-      if (next) this.cp.resources.splice(i, 1, ...children, { ...action, token: next });
-      else this.cp.resources.splice(i, 1, ...children);
-    });
+    this.counts.resources += kept.length;
+    this.commit(
+      () => this.store.putResources(this.syncId, kept),
+      kept.length,
+      () => {
+        const i = this.cp.resources.indexOf(action);
+        const next = page?.nextPageToken ?? "";
+        // Children go first, like the Go syncer's stack: listed before the parent's next page.
+        if (next) this.cp.resources.splice(i, 1, ...children, { ...action, token: next });
+        else this.cp.resources.splice(i, 1, ...children);
+      },
+    );
   }
 
   private async listStaticEntitlements(): Promise<void> {
@@ -330,13 +364,18 @@ class SyncRun {
             this.warn(`ListStaticEntitlements for ${action.type}: ${e.cause.rawMessage}; skipped`);
           }
           const templates = page?.list ?? [];
-          this.commit(() => {
-            if (templates.length > 0) this.expandTemplates(action.type, templates);
-            const i = this.cp.statics.indexOf(action);
-            const next = page?.nextPageToken ?? "";
-            if (next) this.cp.statics.splice(i, 1, { ...action, token: next });
-            else this.cp.statics.splice(i, 1);
-          });
+          this.commit(
+            () => {
+              if (templates.length > 0) this.expandTemplates(action.type, templates);
+            },
+            templates.length,
+            () => {
+              const i = this.cp.statics.indexOf(action);
+              const next = page?.nextPageToken ?? "";
+              if (next) this.cp.statics.splice(i, 1, { ...action, token: next });
+              else this.cp.statics.splice(i, 1);
+            },
+          );
         } finally {
           inFlight.delete(action);
         }
@@ -443,11 +482,14 @@ class SyncRun {
     }
     const kept = (page?.list ?? []).filter((e) => acceptEntitlement(e, this.types));
     let more = false;
-    this.commit(() => {
-      this.store.putEntitlements(this.syncId, kept);
-      this.counts.entitlements += kept.length;
-      more = this.finishAction(action, page?.nextPageToken ?? "");
-    });
+    this.counts.entitlements += kept.length;
+    this.commit(
+      () => this.store.putEntitlements(this.syncId, kept),
+      kept.length,
+      () => {
+        more = this.finishAction(action, page?.nextPageToken ?? "");
+      },
+    );
     return more;
   }
 
@@ -468,11 +510,14 @@ class SyncRun {
     }
     const kept = (page?.list ?? []).filter((g) => acceptGrant(g, this.types));
     let more = false;
-    this.commit(() => {
-      this.store.putGrants(this.syncId, kept);
-      this.counts.grants += kept.length;
-      more = this.finishAction(action, page?.nextPageToken ?? "");
-    });
+    this.counts.grants += kept.length;
+    this.commit(
+      () => this.store.putGrants(this.syncId, kept),
+      kept.length,
+      () => {
+        more = this.finishAction(action, page?.nextPageToken ?? "");
+      },
+    );
     return more;
   }
 }
@@ -509,7 +554,16 @@ export async function runSync(
     const c = store.counts(syncId);
     Object.assign(run.counts, c);
   }
-  await run.run(validated.sdkVersion);
+  try {
+    await run.run(validated.sdkVersion);
+  } finally {
+    // Pages already fetched are kept for the next run, whatever stopped this one.
+    try {
+      run.flush();
+    } catch {
+      // The store itself failed; the last checkpoint written stays valid.
+    }
+  }
 
   // Every grant's expansion column was filled by the writer, so diffs can trust it.
   if (type === "full") store.markSupportsDiff(syncId);
