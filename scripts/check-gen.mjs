@@ -28,12 +28,16 @@ try {
   const problems = [];
   for (const f of want) {
     if (!have.includes(f)) problems.push(`missing: src/gen/${f}`);
-    else if (!readFileSync(join(fresh, "src/gen", f)).equals(readFileSync(join(root, "src/gen", f))))
+    else if (
+      !readFileSync(join(fresh, "src/gen", f)).equals(readFileSync(join(root, "src/gen", f)))
+    )
       problems.push(`stale:   src/gen/${f}`);
   }
   for (const f of have) if (!want.includes(f)) problems.push(`extra:   src/gen/${f}`);
   if (problems.length > 0) {
-    console.error(`src/gen/ does not match proto/. Run \`npm run gen\` and commit the result.\n${problems.join("\n")}`);
+    console.error(
+      `src/gen/ does not match proto/. Run \`npm run gen\` and commit the result.\n${problems.join("\n")}`,
+    );
     process.exit(1);
   }
   console.log(`src/gen/ is up to date (${want.length} files).`);

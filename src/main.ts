@@ -4,4 +4,7 @@ import { runCli } from "./baton/cli/run.js";
 import { seismicDefinition } from "./connector/index.js";
 import { simulateCommand } from "./simulator/command.js";
 
-await runCli({ ...seismicDefinition, commands: [...(seismicDefinition.commands ?? []), simulateCommand] }, process.argv.slice(2));
+await runCli(
+  { ...seismicDefinition, commands: [...(seismicDefinition.commands ?? []), simulateCommand] },
+  process.argv.slice(2),
+);

@@ -55,19 +55,31 @@ describe("sync through the CLI", () => {
     const env = { ...quiet, FIXTURE_USERS: "40", FIXTURE_PAGE_SIZE: "2", FIXTURE_TRACE: "1" };
     // An uninterrupted reference run, then a first good file at the real path.
     const reference = join(dir, "reference.c1z");
-    const full = await run(fixtureBin, ["--file", reference, "--workers", "1"], env);
+    const full = await run(
+      fixtureBin,
+      ["--file", reference, "--workers", "1", "--checkpoint-interval-ms", "0"],
+      env,
+    );
     expect(full.code).toBe(0);
     const allCalls = full.stderr.split("\n").filter((l) => l.startsWith("trace "));
-    expect(await run(fixtureBin, ["--file", file, "--workers", "1"], env).then((r) => r.code)).toBe(
-      0,
-    );
+    expect(
+      await run(
+        fixtureBin,
+        ["--file", file, "--workers", "1", "--checkpoint-interval-ms", "0"],
+        env,
+      ).then((r) => r.code),
+    ).toBe(0);
     const before = readFileSync(file);
 
     // Second sync into the same file, killed after 30 connector calls.
-    const killed = start(fixtureBin, ["--file", file, "--workers", "1"], {
-      ...env,
-      FIXTURE_DELAY_MS: "20",
-    });
+    const killed = start(
+      fixtureBin,
+      ["--file", file, "--workers", "1", "--checkpoint-interval-ms", "0"],
+      {
+        ...env,
+        FIXTURE_DELAY_MS: "20",
+      },
+    );
     await waitFor(
       killed.output,
       (o) => o.stderr.split("\n").filter((l) => l.startsWith("trace ")).length >= 30,
@@ -79,7 +91,11 @@ describe("sync through the CLI", () => {
     expect(readFileSync(file).equals(before)).toBe(true);
     const firstCalls = dead.stderr.split("\n").filter((l) => l.startsWith("trace "));
 
-    const resumed = await run(fixtureBin, ["--file", file, "--workers", "1"], env);
+    const resumed = await run(
+      fixtureBin,
+      ["--file", file, "--workers", "1", "--checkpoint-interval-ms", "0"],
+      env,
+    );
     expect(resumed.code).toBe(0);
     expect(resumed.stdout).toContain("resumed");
     const secondCalls = resumed.stderr.split("\n").filter((l) => l.startsWith("trace "));

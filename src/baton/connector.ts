@@ -113,6 +113,21 @@ export interface Connector {
   readonly syncers: readonly ResourceSyncer[];
   /** Drops per-sync caches after a sync (errors are only logged by hosts). */
   cleanup?(ctx: CallContext): Promise<void>;
+  /** Upstream API usage so far, for progress lines and the end-of-sync summary. */
+  stats?(): ConnectorStats;
+}
+
+/**
+ * Counters of the calls a connector made to the system it connects (cumulative). A connector may
+ * return more fields; the harness shows these three.
+ */
+export interface ConnectorStats {
+  /** Requests sent upstream, every attempt included. */
+  calls: number;
+  /** Attempts that were retries (429, 5xx, network errors). */
+  retries: number;
+  /** Responses that said "rate limited" (HTTP 429). */
+  rateLimited: number;
 }
 
 /** A profile struct as plain JSON values (for AccountInfo.profile and Resource.profile). */

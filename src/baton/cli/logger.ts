@@ -4,6 +4,7 @@
  * (client secret, tokens) is scrubbed from the final bytes of every line, whatever field it hid in.
  */
 import { type Logger, pino } from "pino";
+import { stderrLine } from "./live-line.js";
 
 export type { Logger };
 
@@ -76,13 +77,14 @@ export interface LoggerOptions {
   level: string;
   format: "json" | "console";
   scrubber: SecretScrubber;
-  /** Where lines go (default: stderr, so stdout stays for command output). */
+  /** Where lines go (default: stderr, above any live progress line; stdout stays for output). */
   write?: (line: string) => void;
 }
 
 /** Creates the process logger. */
 export function createLogger(options: LoggerOptions): Logger {
-  const write = options.write ?? ((line: string) => process.stderr.write(line));
+  // Through the live progress line, so a log line never lands in the middle of it.
+  const write = options.write ?? ((line: string) => stderrLine.print(line));
   const stream = {
     write(line: string) {
       const clean = options.scrubber.scrub(line);

@@ -54,9 +54,9 @@ function fromText(f: Field, text: string, where: string): unknown {
       );
     }
     case "integer": {
-      const n = Number(text.trim());
+      const n = text.trim() === "" ? Number.NaN : Number(text.trim());
       if (!Number.isInteger(n))
-        throw new UsageError(`${where}: expected a whole number, got "${text}"`);
+        throw new UsageError(`${where}: expected ${expectation(f)}, got "${text}"`);
       return n;
     }
     case "string-list":
@@ -69,21 +69,51 @@ function fromText(f: Field, text: string, where: string): unknown {
   }
 }
 
+/** How a config file was chosen, to name it in errors: the flag, an env variable or the default. */
+export type ConfigOrigin = "--config" | "BATON_CONFIG" | "BATON_CONFIG_PATH" | ".baton.yaml";
+
+function originLabel(origin: ConfigOrigin): string {
+  switch (origin) {
+    case "--config":
+    case "BATON_CONFIG":
+      return "--config (BATON_CONFIG)";
+    case "BATON_CONFIG_PATH":
+      return "BATON_CONFIG_PATH";
+    case ".baton.yaml":
+      return "config file ./.baton.yaml";
+  }
+}
+
 /** Reads a config file (YAML or JSON) into flag-name keys. */
-export function readConfigFile(path: string, fields: readonly Field[]): Record<string, unknown> {
-  if (!existsSync(path))
-    throw new UsageError(`--config (BATON_CONFIG): file "${path}" does not exist`);
+export function readConfigFile(
+  path: string,
+  fields: readonly Field[],
+  origin: ConfigOrigin = "--config",
+): Record<string, unknown> {
+  const label = originLabel(origin);
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    throw new UsageError(
+      code === "ENOENT"
+        ? `${label}: file "${path}" does not exist; check the path`
+        : `${label}: cannot read "${path}" (${code ?? String(e)}); it must be a readable YAML or JSON file`,
+    );
+  }
   let doc: unknown;
   try {
-    doc = parseYaml(readFileSync(path, "utf8"));
+    doc = parseYaml(text);
   } catch (e) {
-    throw new UsageError(
-      `--config: "${path}" is not valid YAML or JSON: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`,
-    );
+    const first = (e instanceof Error ? e.message : String(e)).split("\n")[0]?.replace(/:$/, "");
+    throw new UsageError(`${label}: "${path}" is not valid YAML or JSON: ${first}`);
   }
   if (doc === null || doc === undefined) return {};
   if (typeof doc !== "object" || Array.isArray(doc)) {
-    throw new UsageError(`--config: "${path}" must hold a mapping of flag names to values`);
+    throw new UsageError(
+      `${label}: "${path}" must hold a mapping of flag names to values, such as "log-level: debug"`,
+    );
   }
   const byName = new Map(fields.map((f) => [f.name, f]));
   const out: Record<string, unknown> = {};
@@ -91,7 +121,7 @@ export function readConfigFile(path: string, fields: readonly Field[]): Record<s
     const f = byName.get(key) ?? byName.get(key.replace(/_/g, "-"));
     if (!f)
       throw new UsageError(
-        `--config: "${path}" has an unknown key "${key}"; keys are flag names such as "file" or "log-level"`,
+        `${label}: "${path}" has an unknown key "${key}"${suggestion(key, [...byName.keys()])}; keys are flag names such as "file" or "log-level"`,
       );
     const where = `"${key}" in ${path}`;
     if (typeof value === "string" && f.kind !== "string") out[f.name] = fromText(f, value, where);
@@ -103,6 +133,57 @@ export function readConfigFile(path: string, fields: readonly Field[]): Record<s
   return out;
 }
 
+/** `; did you mean "x"?` when one known name is a couple of edits away. */
+export function suggestion(given: string, known: readonly string[], prefix = ""): string {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const k of known) {
+    const d = editDistance(given, k);
+    if (d < bestDistance) {
+      best = k;
+      bestDistance = d;
+    }
+  }
+  return best === undefined ? "" : ` (did you mean ${prefix}${best}?)`;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      cur[j] = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
+    }
+    prev = cur;
+  }
+  return prev[b.length] ?? 0;
+}
+
+/** What a bad value should have been, in words. */
+function expectation(f: Field): string {
+  if (f.choices) return `one of ${f.choices.join(", ")}`;
+  switch (f.kind) {
+    case "boolean":
+      return "true or false";
+    case "string-list":
+      return "a comma-separated list";
+    case "string":
+      return "a string";
+    case "integer":
+      if (f.min !== undefined && f.max !== undefined)
+        return `a whole number from ${f.min} to ${f.max}`;
+      if (f.min !== undefined) return `a whole number >= ${f.min}`;
+      if (f.max !== undefined) return `a whole number <= ${f.max}`;
+      return "a whole number";
+  }
+}
+
+function shown(f: Field, value: unknown): string {
+  if (f.secret) return "<redacted>";
+  return typeof value === "string" ? `"${value}"` : JSON.stringify(value);
+}
+
 /**
  * Merges the sources for each field (flag > env > file > default) and validates the result.
  * `flags` holds only the flags the user actually passed (yargs is configured without defaults).
@@ -112,26 +193,25 @@ export function resolveConfig(
   flags: Record<string, unknown>,
   env: NodeJS.ProcessEnv,
 ): ResolvedConfig {
-  const configPath =
-    (flags.config as string | undefined) ??
-    env.BATON_CONFIG ??
-    env.BATON_CONFIG_PATH ??
-    (existsSync(".baton.yaml") ? ".baton.yaml" : undefined);
-  const file = configPath ? readConfigFile(configPath, fields) : {};
+  const chosen: [string, ConfigOrigin] | undefined =
+    typeof flags.config === "string"
+      ? [flags.config, "--config"]
+      : env.BATON_CONFIG
+        ? [env.BATON_CONFIG, "BATON_CONFIG"]
+        : env.BATON_CONFIG_PATH
+          ? [env.BATON_CONFIG_PATH, "BATON_CONFIG_PATH"]
+          : existsSync(".baton.yaml")
+            ? [".baton.yaml", ".baton.yaml"]
+            : undefined;
+  const configPath = chosen?.[0];
+  const file = chosen ? readConfigFile(chosen[0], fields, chosen[1]) : {};
   const values: Record<string, unknown> = {};
   const sources: Record<string, ValueSource> = {};
   for (const f of fields) {
     const key = camelName(f.name);
     const envValue = env[envName(f.name)];
     if (flags[key] !== undefined) {
-      values[key] =
-        f.kind === "string-list"
-          ? [flags[key]]
-              .flat()
-              .flatMap((v) => String(v).split(","))
-              .map((s) => s.trim())
-              .filter(Boolean)
-          : flags[key];
+      values[key] = fromFlag(f, flags[key]);
       sources[key] = "flag";
     } else if (envValue !== undefined && envValue !== "") {
       values[key] = fromText(f, envValue, describeSource(f));
@@ -147,13 +227,38 @@ export function resolveConfig(
   const parsed = configSchema(fields).safeParse(values);
   if (!parsed.success) {
     const byKey = new Map(fields.map((f) => [camelName(f.name), f]));
-    const lines = parsed.error.issues.map((issue) => {
+    const seen = new Set<string>();
+    const lines: string[] = [];
+    for (const issue of parsed.error.issues) {
       const key = String(issue.path[0] ?? "");
+      if (seen.has(key)) continue;
+      seen.add(key);
       const f = byKey.get(key);
+      if (!f) {
+        lines.push(issue.message);
+        continue;
+      }
       const from = sources[key] === "file" ? ` (from ${configPath})` : "";
-      return f ? `${describeSource(f)}${from}: ${issue.message}` : issue.message;
-    });
-    throw new UsageError(`invalid configuration:\n  ${lines.join("\n  ")}`);
+      lines.push(
+        `${describeSource(f)}${from}: expected ${expectation(f)}, got ${shown(f, values[key])}`,
+      );
+    }
+    throw new UsageError(
+      lines.length === 1 ? String(lines[0]) : `invalid configuration:\n  ${lines.join("\n  ")}`,
+    );
   }
   return { values: parsed.data as Record<string, unknown>, sources };
+}
+
+/** A typed flag's value in the field's kind (yargs leaves integers and repeated lists raw). */
+function fromFlag(f: Field, value: unknown): unknown {
+  if (f.kind === "string-list")
+    return [value]
+      .flat()
+      .flatMap((v) => String(v).split(","))
+      .map((s) => s.trim())
+      .filter(Boolean);
+  if (f.kind === "integer" && typeof value === "string")
+    return fromText(f, value, describeSource(f));
+  return value;
 }

@@ -16,6 +16,8 @@ export interface RunContext {
   logger: Logger;
   scrubber: SecretScrubber;
   fields: readonly Field[];
+  /** The log format in use; the live progress display only runs with `console`. */
+  format: "json" | "console";
 }
 
 /** Every field the CLI knows: the standard ones, then the connector's. */
@@ -30,7 +32,7 @@ export function makeRunContext(
   env: NodeJS.ProcessEnv,
 ): RunContext {
   const fields = allFields(def);
-  const { values } = resolveConfig(fields, flags, env);
+  const { values, sources } = resolveConfig(fields, flags, env);
   const scrubber = new SecretScrubber();
   for (const f of fields)
     if (f.secret) scrubber.add(values[camelName(f.name)] as string | undefined);
@@ -38,7 +40,22 @@ export function makeRunContext(
     (values.logFormat as "json" | "console" | undefined) ??
     (process.stderr.isTTY ? "console" : "json");
   const logger = createLogger({ level: String(values.logLevel ?? "info"), format, scrubber });
-  return { config: values, logger, scrubber, fields };
+  // Where each setting came from, for "why is it using that value?"; secrets show as a marker.
+  logger.debug(
+    {
+      config: Object.fromEntries(
+        fields
+          .map((f) => [camelName(f.name), f] as const)
+          .filter(([key]) => sources[key] !== undefined && sources[key] !== "default")
+          .map(([key, f]) => [
+            f.name,
+            { from: sources[key], value: f.secret ? "[REDACTED]" : values[key] },
+          ]),
+      ),
+    },
+    "configuration resolved (flag > env > file > default; defaults not shown)",
+  );
+  return { config: values, logger, scrubber, fields, format };
 }
 
 /**
@@ -47,20 +64,44 @@ export function makeRunContext(
  */
 export function reportFailure(err: unknown, scrubber: SecretScrubber, debug: boolean): number {
   const write = (s: string) => process.stderr.write(`${scrubber.scrub(s)}\n`);
+  let code = 1;
   if (err instanceof UsageError) {
     write(`error: ${err.message}`);
-    return err.exitCode;
-  }
-  if (err instanceof SyncCallError) {
+    code = err.exitCode;
+  } else if (err instanceof SyncCallError) {
     write(`error: ${err.message}`);
-    return 1;
-  }
-  if (err instanceof ConnectError) {
+  } else if (err instanceof ConnectError) {
     write(`error: ${Code[err.code]}: ${err.rawMessage}`);
-    return 1;
+  } else {
+    write(`error: ${err instanceof Error ? err.message : String(err)}`);
+    if (debug && err instanceof Error && err.stack) write(err.stack);
   }
-  const message = err instanceof Error ? err.message : String(err);
-  write(`error: ${message}`);
-  if (debug && err instanceof Error && err.stack) write(err.stack);
-  return 1;
+  // At debug level the chain of causes says where a user-facing message came from.
+  if (debug) for (const line of causeLines(err)) write(`  ${line}`);
+  return code;
+}
+
+/** `caused by: …` lines for each cause below `err` (stack of the innermost only). */
+function causeLines(err: unknown): string[] {
+  const lines: string[] = [];
+  let shown = err instanceof Error ? err.message : String(err);
+  let e = (err as { cause?: unknown } | null)?.cause;
+  for (let depth = 0; e !== undefined && e !== null && depth < 8; depth++) {
+    const code = (e as { code?: unknown }).code;
+    const message = e instanceof Error ? e.message : String(e);
+    // Wrappers often repeat their cause's message; only new information is worth a line.
+    if (!shown.includes(message))
+      lines.push(`caused by: ${code !== undefined ? `[${String(code)}] ` : ""}${message}`);
+    shown = message;
+    const next = (e as { cause?: unknown }).cause;
+    if ((next === undefined || next === null) && e instanceof Error && e.stack)
+      lines.push(
+        ...e.stack
+          .split("\n")
+          .slice(1, 6)
+          .map((l) => l.trim()),
+      );
+    e = next;
+  }
+  return lines;
 }

@@ -7,8 +7,10 @@ import yargs, { type Argv } from "yargs";
 import { UsageError } from "../errors.js";
 import { c1zCommand } from "./c1z-command.js";
 import type { ConnectorDefinition } from "./definition.js";
+import { type HealthArgs, healthBuilder, healthCommand } from "./health-command.js";
 import { SecretScrubber } from "./logger.js";
 import { provisionCommand, wantsProvisioning } from "./provision-command.js";
+import { suggestion } from "./resolve-config.js";
 import { allFields, makeRunContext, type RunContext, reportFailure } from "./run-context.js";
 import { capabilitiesDocument, configDocument } from "./schema-commands.js";
 import { serveCommand } from "./serve-command.js";
@@ -64,6 +66,12 @@ export async function runCli(def: ConnectorDefinition, args: readonly string[]):
       (argv) => withContext(def, argv, (ctx) => serveCommand(def, ctx)),
     )
     .command(
+      "health",
+      "Probe a running `serve` with grpc.health.v1.Health/Check: prints SERVING and exits 0, else exits 1 saying why",
+      healthBuilder,
+      (argv) => withContext(def, argv, (ctx) => healthCommand(ctx, argv as HealthArgs)),
+    )
+    .command(
       "capabilities",
       "Print the connector's capabilities document (baton_capabilities.json)",
       () => {},
@@ -83,12 +91,45 @@ export async function runCli(def: ConnectorDefinition, args: readonly string[]):
   for (const c of def.commands ?? []) cli = cli.command(c);
   await cli
     .fail((msg, err) => {
-      if (err && !(err instanceof UsageError)) throw err;
+      // yargs' own parse errors (YError) are user mistakes too; anything else is a bug: rethrow.
+      if (err && !(err instanceof UsageError) && err.name !== "YError") throw err;
       process.stderr.write(
-        `error: ${err?.message ?? msg}\nRun \`${def.name} --help\` for the flags.\n`,
+        `error: ${usageMessage(err?.message ?? msg, args, fields)}\nRun \`${def.name} --help\` for the flags.\n`,
       );
       process.exit(2);
     })
     .help()
     .parseAsync();
+}
+
+/**
+ * Rewrites yargs' "Unknown argument(s): x" into flag terms with a suggestion, e.g.
+ * `unknown flag --seismic-tenat (did you mean --seismic-tenant?)`, and "Not enough arguments
+ * following: x" into `--x needs a value`; other messages pass through.
+ */
+export function usageMessage(
+  msg: string,
+  args: readonly string[],
+  fields: readonly { name: string }[],
+): string {
+  const missing = /^Not enough arguments following: (.+)$/.exec(msg);
+  if (missing?.[1]) return `--${missing[1]} needs a value`;
+  const m = /^Unknown arguments?: (.+)$/.exec(msg);
+  if (!m?.[1]) return msg;
+  const names = fields.map((f) => f.name);
+  // yargs lists a mistyped flag twice, as typed and camel-cased; keep the typed form.
+  const listed = m[1].split(", ");
+  const typedNames = listed.filter(
+    (n) => !listed.includes(n.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)) || !/[A-Z]/.test(n),
+  );
+  return typedNames
+    .map((name) => {
+      const typed = args.some(
+        (a) => a === `--${name}` || a.startsWith(`--${name}=`) || a === `-${name}`,
+      );
+      return typed
+        ? `unknown flag ${name.length === 1 ? "-" : "--"}${name}${suggestion(name, names, "--")}`
+        : `unknown command or argument "${name}"`;
+    })
+    .join("; ");
 }

@@ -25,7 +25,11 @@ function pretty(json: string): string {
 export function capabilitiesDocument(def: ConnectorDefinition): string {
   const caps = computeCapabilities(def.createForCapabilities().syncers);
   const any = anyPack(ConnectorCapabilitiesSchema, caps);
-  return pretty(toJsonString(AnySchema, any, { registry: c1zTypeRegistry }));
+  // "@type" first, as Go's protojson writes it, so the committed file reads like the Go SDK's.
+  const { "@type": type, ...rest } = JSON.parse(
+    toJsonString(AnySchema, any, { registry: c1zTypeRegistry }),
+  ) as Record<string, unknown>;
+  return `${JSON.stringify({ "@type": type, ...rest }, null, 2)}\n`;
 }
 
 function fieldValue(f: Field): MessageInitShape<typeof ConfigFieldSchema>["field"] {

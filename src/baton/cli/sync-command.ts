@@ -3,14 +3,20 @@
  * in-memory transport) or of a remote one (`--connector-addr`). The previous file is replaced only
  * when the sync finishes; a failed or killed sync resumes on the next run.
  */
+import { statSync } from "node:fs";
 import type { Transport } from "@connectrpc/connect";
+import { C1zReader } from "../c1z/reader.js";
 import { C1zStore } from "../c1z/store.js";
-import { UsageError } from "../errors.js";
+import type { Connector } from "../connector.js";
+import { toConnectorError, UsageError } from "../errors.js";
+import { SyncCallError } from "../sync/call-with-retry.js";
 import { connectorClients, inProcessTransport } from "../sync/clients.js";
 import { remoteTransport } from "../sync/remote-transport.js";
 import { runSync, type SyncResult } from "../sync/syncer.js";
 import type { ConnectorDefinition, ConnectorInstance } from "./definition.js";
-import { ProgressReporter } from "./progress.js";
+import { probeHealth } from "./health-probe.js";
+import { stderrLine } from "./live-line.js";
+import { ProgressReporter, type TypeCounts } from "./progress.js";
 import type { RunContext } from "./run-context.js";
 
 /** Runs a sync and prints its summary; returns the exit code. */
@@ -24,22 +30,33 @@ export async function syncCommand(
   let instance: ConnectorInstance | undefined;
   let transport: Transport;
   if (c.connectorAddr) {
-    transport = remoteTransport({
+    const remote = {
       address: String(c.connectorAddr),
       ...(c.tlsClientCa ? { caFile: String(c.tlsClientCa) } : {}),
       ...(c.tlsCert ? { certFile: String(c.tlsCert) } : {}),
       ...(c.tlsKey ? { keyFile: String(c.tlsKey) } : {}),
-    });
+    };
+    transport = remoteTransport(remote);
+    await checkReachable(remote);
   } else {
     instance = await def.create(c, { logger: ctx.logger, scrubber: ctx.scrubber });
     transport = inProcessTransport(instance.connector, { provisioning: false });
   }
-  const store = await C1zStore.open(file);
-  const progress = new ProgressReporter(ctx.logger);
+  const connector = instance?.connector;
+  const live = process.stderr.isTTY && ctx.format === "console" ? stderrLine : undefined;
+  const progress = new ProgressReporter({
+    logger: ctx.logger,
+    ...(live ? { live } : {}),
+    ...(connector?.stats ? { stats: () => connector.stats?.() } : {}),
+  });
   let result: SyncResult;
+  let store: C1zStore | undefined;
   try {
+    if (connector) await checkValid(connector, signal);
+    store = await C1zStore.open(file);
     result = await runSync(connectorClients(transport), store, {
       concurrency: Number(c.workers ?? 4),
+      checkpointIntervalMs: Number(c.checkpointIntervalMs ?? 1000),
       skipEntitlementsAndGrants: Boolean(c.skipEntitlementsAndGrants),
       ...(Array.isArray(c.syncResourceTypes)
         ? { resourceTypeIds: c.syncResourceTypes as string[] }
@@ -63,7 +80,7 @@ export async function syncCommand(
     });
     await store.save();
   } catch (e) {
-    store.abandon();
+    store?.abandon();
     throw e;
   } finally {
     progress.stop();
@@ -71,8 +88,63 @@ export async function syncCommand(
   }
   if (result.warnings.length > 0)
     ctx.logger.warn({ warnings: result.warnings.length }, "sync finished with warnings");
-  process.stdout.write(progress.summary(result, file));
+  process.stdout.write(progress.summary(result, file, await typeCounts(file, c, ctx)));
   return 0;
+}
+
+/** Larger files are not read back for the per-type summary: unpacking them costs real time. */
+const TYPE_COUNTS_MAX_BYTES = 64 * 1024 * 1024;
+
+/** Rows per resource type, read back from the saved file; undefined when that is not cheap. */
+async function typeCounts(
+  file: string,
+  c: Record<string, unknown>,
+  ctx: RunContext,
+): Promise<TypeCounts | undefined> {
+  try {
+    if (statSync(file).size > TYPE_COUNTS_MAX_BYTES) return undefined;
+    const reader = await C1zReader.open(
+      file,
+      c.c1zTempDir ? { tempDir: String(c.c1zTempDir) } : {},
+    );
+    try {
+      return reader.stats();
+    } finally {
+      reader.close();
+    }
+  } catch (e) {
+    ctx.logger.debug({ err: e }, "could not read the c1z back for per-type counts");
+    return undefined;
+  }
+}
+
+/**
+ * Fails fast when `--connector-addr` cannot be reached: the syncer retries Unavailable without
+ * limit (as the Go syncer does), which is right mid-sync but would hang on a wrong address. A
+ * server that answers at all (even NOT_SERVING, or without the health service) is good enough.
+ */
+async function checkReachable(remote: {
+  address: string;
+  caFile?: string;
+  certFile?: string;
+  keyFile?: string;
+}): Promise<void> {
+  const r = await probeHealth({ ...remote, timeoutMs: 10_000 });
+  if (r.ok || !["UNREACHABLE", "TLS", "TIMEOUT"].includes(r.status)) return;
+  throw new UsageError(`--connector-addr (BATON_CONNECTOR_ADDR): ${r.message}`, 1);
+}
+
+/**
+ * Validates the in-process connector once before the sync, so an unreachable host or a refused
+ * credential ends the run with the connector's own message: the syncer would retry an
+ * Unavailable Validate without limit (right mid-sync, a hang at start-up).
+ */
+async function checkValid(connector: Connector, signal: AbortSignal): Promise<void> {
+  try {
+    await connector.validate({ signal });
+  } catch (e) {
+    throw new SyncCallError("Validate", "", toConnectorError(e));
+  }
 }
 
 /** Refuses flags this connector accepts for compatibility but cannot honour. */
