@@ -234,6 +234,14 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
     process.once("SIGTERM", stop);
     try {
       await simulate(args, { out: process.stdout, err: process.stderr, signal: ac.signal });
+    } catch (e) {
+      // A port in use or a bad address is the user's to fix: one line, no stack trace.
+      const code = (e as { code?: unknown }).code;
+      if (typeof code !== "string" || !code.startsWith("E")) throw e;
+      process.stderr.write(
+        `error: simulate: ${(e as Error).message}; choose another --listen/--auth-listen\n`,
+      );
+      process.exitCode = 1;
     } finally {
       process.off("SIGINT", stop);
       process.off("SIGTERM", stop);

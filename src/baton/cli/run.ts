@@ -41,17 +41,20 @@ async function withContext(
 /** Parses `args` and runs the chosen command; sets `process.exitCode`. */
 export async function runCli(def: ConnectorDefinition, args: readonly string[]): Promise<void> {
   const fields = allFields(def);
+  // The configuration flags belong to the commands that use them, so `simulate`, `c1z` and the
+  // schema commands show (and accept) only their own.
+  const options = yargsOptions(fields);
+  const withOptions = (y: Argv) => y.options(options);
   let cli: Argv = yargs([...args])
     .scriptName(def.name)
     .usage(`$0 [command] [flags]\n\n${def.description}`)
     .version(def.version)
-    .options(yargsOptions(fields))
     .strict()
     .wrap(Math.min(110, process.stdout.columns || 110))
     .command(
       "$0",
       "Sync into --file (default), or run one provisioning operation with --provisioning",
-      () => {},
+      withOptions,
       (argv) =>
         withContext(def, argv, (ctx, signal) =>
           wantsProvisioning(ctx.config)
@@ -62,13 +65,13 @@ export async function runCli(def: ConnectorDefinition, args: readonly string[]):
     .command(
       "serve",
       "Serve the c1.connector.v2 gRPC API (sidecar mode) on --listen",
-      () => {},
+      withOptions,
       (argv) => withContext(def, argv, (ctx) => serveCommand(def, ctx)),
     )
     .command(
       "health",
       "Probe a running `serve` with grpc.health.v1.Health/Check: prints SERVING and exits 0, else exits 1 saying why",
-      healthBuilder,
+      (y) => healthBuilder(withOptions(y)),
       (argv) => withContext(def, argv, (ctx) => healthCommand(ctx, argv as HealthArgs)),
     )
     .command(
