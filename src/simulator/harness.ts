@@ -84,3 +84,24 @@ export function scimError(
   body.detail = detail;
   return body;
 }
+
+/** Schema URNs the tests send and expect. */
+export const URN = {
+  USER: "urn:ietf:params:scim:schemas:core:2.0:User",
+  GROUP: "urn:ietf:params:scim:schemas:core:2.0:Group",
+  LIST: "urn:ietf:params:scim:api:messages:2.0:ListResponse",
+  PATCH: "urn:ietf:params:scim:api:messages:2.0:PatchOp",
+  SEISMIC: "urn:ietf:params:scim:schemas:extension:seismic:2.0:User",
+  ENTERPRISE: "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User",
+} as const;
+
+/** A SCIM resource as JSON. */
+export type Res = Record<string, unknown>;
+
+/** A SCIM ListResponse body. */
+export type ListBody = {
+  totalResults: number;
+  itemsPerPage: number;
+  startIndex: number;
+  Resources: Res[];
+};

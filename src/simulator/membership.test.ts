@@ -1,18 +1,10 @@
 // Tests of the simulator: the membership endpoints and a user's whole lifecycle read back, over real HTTP where it matters.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Call, caller, getToken, scimError } from "./harness.js";
+import { type Call, caller, getToken, type ListBody, type Res, scimError, URN } from "./harness.js";
+
+const { PATCH, USER } = URN;
+
 import { type Simulator, startSimulator } from "./index.js";
-
-const USER = "urn:ietf:params:scim:schemas:core:2.0:User";
-const PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
-
-type Res = Record<string, unknown>;
-type ListBody = {
-  totalResults: number;
-  itemsPerPage: number;
-  startIndex: number;
-  Resources: Res[];
-};
 
 let sim: Simulator;
 let call: Call;

@@ -1,10 +1,10 @@
 // Tests of the simulator: /Schemas and the tenant's custom extension, over real HTTP where it matters.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Call, caller, getToken, scimError } from "./harness.js";
-import { type Simulator, startSimulator } from "./index.js";
+import { type Call, caller, getToken, type Res, scimError, URN } from "./harness.js";
 
-const SEISMIC = "urn:ietf:params:scim:schemas:extension:seismic:2.0:User";
-type Res = Record<string, unknown>;
+const { SEISMIC } = URN;
+
+import { type Simulator, startSimulator } from "./index.js";
 
 let sim: Simulator;
 let call: Call;

@@ -1,20 +1,10 @@
 // Tests of the simulator: /Users paging, filters, create validation, PUT and DELETE, over real HTTP where it matters.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Call, caller, getToken, scimError } from "./harness.js";
+import { type Call, caller, getToken, type ListBody, type Res, scimError, URN } from "./harness.js";
+
+const { ENTERPRISE, LIST, SEISMIC, USER } = URN;
+
 import { type Simulator, startSimulator } from "./index.js";
-
-const USER = "urn:ietf:params:scim:schemas:core:2.0:User";
-const LIST = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
-const SEISMIC = "urn:ietf:params:scim:schemas:extension:seismic:2.0:User";
-const ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
-
-type Res = Record<string, unknown>;
-type ListBody = {
-  totalResults: number;
-  itemsPerPage: number;
-  startIndex: number;
-  Resources: Res[];
-};
 
 let sim: Simulator;
 let call: Call;

@@ -1,12 +1,11 @@
 // Tests of the simulator: the seeded tenant's determinism and real-world shape, and option checks, over real HTTP where it matters.
 import { describe, expect, it } from "vitest";
+import type { Res } from "./harness.js";
 import { resolveOptions } from "./options.js";
 import type { Json } from "./render.js";
 import { renderGroup, renderUser } from "./render.js";
 import { seedTenant } from "./seed.js";
 import { TenantState } from "./state.js";
-
-type Res = Record<string, unknown>;
 
 function tenant(seed: number, users = 2000, groups = 40, delegationUserId?: string) {
   const state = new TenantState();

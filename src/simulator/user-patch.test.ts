@@ -1,13 +1,10 @@
 // Tests of the simulator: user PATCH: replace-only, path required, atomic, over real HTTP where it matters.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Call, caller, getToken, scimError } from "./harness.js";
+import { type Call, caller, getToken, type Res, scimError, URN } from "./harness.js";
+
+const { ENTERPRISE, PATCH, SEISMIC } = URN;
+
 import { type Simulator, startSimulator } from "./index.js";
-
-const PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
-const SEISMIC = "urn:ietf:params:scim:schemas:extension:seismic:2.0:User";
-const ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
-
-type Res = Record<string, unknown>;
 
 let sim: Simulator;
 let call: Call;
