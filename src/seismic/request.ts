@@ -167,7 +167,9 @@ export class RequestPipeline {
         }
 
         const quota = readQuota(reply);
-        limiter.observe(quota);
+        // A 429 says "0 remaining" but also when to come back; its retry hint pauses the limiter
+        // below. Spacing calls over a whole window for it would stall every caller for 60 s.
+        if (reply.status !== 429) limiter.observe(quota);
         logger.debug(
           {
             ...log,

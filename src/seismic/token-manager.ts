@@ -204,7 +204,7 @@ export class TokenManager implements AccessTokenSource {
       case "invalid_client":
         return new SeismicError(
           "invalid_client",
-          `Seismic rejected the client id or secret (invalid_client) for tenant ${tenant}: check --seismic-client-id/--seismic-client-secret (a new secret takes 5-10 minutes to activate).${suffix}`,
+          `Seismic rejected the client id or secret (invalid_client) for tenant ${tenant}: check --seismic-tenant, --seismic-client-id and --seismic-client-secret (Seismic answers invalid_client for an unknown tenant too; a new secret takes 5-10 minutes to activate).${suffix}`,
           base,
         );
       case "invalid_grant":

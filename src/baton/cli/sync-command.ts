@@ -7,9 +7,7 @@ import { statSync } from "node:fs";
 import type { Transport } from "@connectrpc/connect";
 import { C1zReader } from "../c1z/reader.js";
 import { C1zStore } from "../c1z/store.js";
-import type { Connector } from "../connector.js";
-import { toConnectorError, UsageError } from "../errors.js";
-import { SyncCallError } from "../sync/call-with-retry.js";
+import { UsageError } from "../errors.js";
 import { connectorClients, inProcessTransport } from "../sync/clients.js";
 import { remoteTransport } from "../sync/remote-transport.js";
 import { runSync, type SyncResult } from "../sync/syncer.js";
@@ -52,7 +50,6 @@ export async function syncCommand(
   let result: SyncResult;
   let store: C1zStore | undefined;
   try {
-    if (connector) await checkValid(connector, signal);
     store = await C1zStore.open(file);
     result = await runSync(connectorClients(transport), store, {
       concurrency: Number(c.workers ?? 4),
@@ -139,14 +136,6 @@ async function checkReachable(remote: {
  * credential ends the run with the connector's own message: the syncer would retry an
  * Unavailable Validate without limit (right mid-sync, a hang at start-up).
  */
-async function checkValid(connector: Connector, signal: AbortSignal): Promise<void> {
-  try {
-    await connector.validate({ signal });
-  } catch (e) {
-    throw new SyncCallError("Validate", "", toConnectorError(e));
-  }
-}
-
 /** Refuses flags this connector accepts for compatibility but cannot honour. */
 export function refuseUnsupported(c: Record<string, unknown>): void {
   if (c.clientId || c.clientSecret) {
