@@ -125,7 +125,7 @@ describe("token manager", () => {
       400,
       { error: "invalid_client" },
       "invalid_client",
-      "--seismic-client-id/--seismic-client-secret",
+      "--seismic-tenant, --seismic-client-id and --seismic-client-secret",
     ],
     [400, { error: "invalid_grant" }, "invalid_grant", "--seismic-delegation-user-id"],
     [400, { error: "invalid_scope" }, "invalid_scope", "seismic.user.view seismic.user.manage"],
