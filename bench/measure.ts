@@ -79,5 +79,11 @@ export function minimumCalls(sim: Simulator): number {
     const members = s.groupMemberIds(String((g as { id: unknown }).id))?.length ?? 0;
     membershipPages += Math.max(1, Math.ceil(members / 100));
   }
-  return Math.ceil(s.userCount() / 100) + Math.ceil(s.groupCount() / 100) + membershipPages + 2 + s.tokensIssued();
+  return (
+    Math.ceil(s.userCount() / 100) +
+    Math.ceil(s.groupCount() / 100) +
+    membershipPages +
+    2 +
+    s.tokensIssued()
+  );
 }

@@ -24,9 +24,13 @@ interface Result {
   floor_s?: number;
 }
 
+// Count lines may end with a per-type breakdown, e.g. `grants  138017 (group 95907, …)`.
 function rowsFromSummary(summary: string): number {
   let rows = 0;
-  for (const m of summary.matchAll(/^\s+(?:resource types|resources|entitlements|grants)\s+(\d+)$/gm)) rows += Number(m[1]);
+  for (const m of summary.matchAll(
+    /^\s+(?:resource types|resources|entitlements|grants)\s+(\d+)\b/gm,
+  ))
+    rows += Number(m[1]);
   return rows;
 }
 
@@ -97,10 +101,16 @@ const jsonIndex = args.indexOf("--json");
 const jsonFile = jsonIndex >= 0 ? args[jsonIndex + 1] : undefined;
 const chosen = scenarios[name];
 if (!chosen) {
-  process.stderr.write(`unknown scenario "${name}"; choose one of: ${Object.keys(scenarios).join(", ")}\n`);
+  process.stderr.write(
+    `unknown scenario "${name}"; choose one of: ${Object.keys(scenarios).join(", ")}\n`,
+  );
   process.exit(2);
 }
 const results: Result[] = [];
 for (const s of chosen) results.push(await runScenario(s));
 process.stdout.write(`${table(results)}\n`);
-if (jsonFile) writeFileSync(jsonFile, `${JSON.stringify(results.length === 1 ? results[0] : results, null, 2)}\n`);
+if (jsonFile)
+  writeFileSync(
+    jsonFile,
+    `${JSON.stringify(results.length === 1 ? results[0] : results, null, 2)}\n`,
+  );

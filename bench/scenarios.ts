@@ -13,10 +13,21 @@ export interface Scenario {
 
 export const scenarios: Record<string, Scenario[]> = {
   small: [{ name: "small", users: 1_000, groups: 50, throttled: false, latencyMs: 0, workers: 4 }],
-  large: [{ name: "large", users: 100_000, groups: 5_000, throttled: false, latencyMs: 0, workers: 4 }],
-  throttled: [{ name: "throttled", users: 5_000, groups: 250, throttled: true, latencyMs: 50, workers: 4 }],
+  large: [
+    { name: "large", users: 100_000, groups: 5_000, throttled: false, latencyMs: 0, workers: 4 },
+  ],
+  throttled: [
+    { name: "throttled", users: 5_000, groups: 250, throttled: true, latencyMs: 50, workers: 4 },
+  ],
   scaling: [
     { name: "scaling-10k", users: 10_000, groups: 500, throttled: false, latencyMs: 0, workers: 4 },
-    { name: "scaling-100k", users: 100_000, groups: 5_000, throttled: false, latencyMs: 0, workers: 4 },
+    {
+      name: "scaling-100k",
+      users: 100_000,
+      groups: 5_000,
+      throttled: false,
+      latencyMs: 0,
+      workers: 4,
+    },
   ],
 };

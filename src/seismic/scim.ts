@@ -24,11 +24,16 @@ export interface ListOptions {
   count?: number;
   /** A SCIM filter, e.g. `userName eq "a@b.c"`. Build values with {@link scimString}. */
   filter?: string;
+  /**
+   * Attributes the server may leave out (SCIM `excludedAttributes`, RFC 7644 §3.4.2.5), e.g.
+   * `members` on a group listing that does not need them. A server that ignores it costs nothing.
+   */
+  excludedAttributes?: string;
   signal?: AbortSignal;
 }
 
 /** Paging of an unfiltered SCIM listing. */
-export type PageOptions = Omit<ListOptions, "filter">;
+export type PageOptions = Omit<ListOptions, "filter" | "excludedAttributes">;
 
 /**
  * The only PATCH operation Seismic accepts: `replace`, with a non-empty `path`
@@ -73,7 +78,12 @@ function page(options: ListOptions) {
       `SCIM count must be an integer from 0 to 100, got ${count}`,
     );
   }
-  return { startIndex: Math.max(1, options.startIndex ?? 1), count, filter: options.filter };
+  return {
+    startIndex: Math.max(1, options.startIndex ?? 1),
+    count,
+    filter: options.filter,
+    excludedAttributes: options.excludedAttributes,
+  };
 }
 
 function requireId(kind: string, id: string): string {

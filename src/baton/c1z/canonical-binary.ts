@@ -47,20 +47,25 @@ type Plain = Record<string, unknown>;
 function canonicalView<T>(desc: DescMessage, message: T, registry: Registry | undefined): T {
   if (!needsWork(desc, registry !== undefined)) return message;
   const source = message as Plain;
-  const copy: Plain = { ...source };
+  // Copied only once a field changes: most messages (e.g. grants without sources or
+  // annotations) are already canonical, and copying them would only feed the garbage collector.
+  let copy: Plain | undefined;
   for (const field of desc.fields) {
     if (field.oneof) {
       const oneof = source[field.oneof.localName] as { case?: string; value?: unknown };
       if (oneof?.case !== field.localName) continue;
-      copy[field.oneof.localName] = {
-        ...oneof,
-        value: canonicalValue(field, oneof.value, registry),
-      };
+      const value = canonicalValue(field, oneof.value, registry);
+      if (value === oneof.value) continue;
+      copy ??= { ...source };
+      copy[field.oneof.localName] = { ...oneof, value };
     } else if (source[field.localName] !== undefined) {
-      copy[field.localName] = canonicalValue(field, source[field.localName], registry);
+      const value = canonicalValue(field, source[field.localName], registry);
+      if (value === source[field.localName]) continue;
+      copy ??= { ...source };
+      copy[field.localName] = value;
     }
   }
-  return copy as T;
+  return (copy ?? source) as T;
 }
 
 function canonicalValue(field: DescField, value: unknown, registry: Registry | undefined): unknown {
@@ -81,7 +86,7 @@ function canonicalValue(field: DescField, value: unknown, registry: Registry | u
       return canonicalChild(field, value, registry);
     case "list":
       return field.listKind === "message"
-        ? (value as unknown[]).map((item) => canonicalChild(field, item, registry))
+        ? sameIfUnchanged(value as unknown[], (item) => canonicalChild(field, item, registry))
         : value;
     default:
       return value;
@@ -103,14 +108,41 @@ function canonicalChild(
   return canonicalView(desc, value, registry);
 }
 
-/** A copy of a JSON value with every object's keys inserted in canonical order. */
+/**
+ * A JSON value with every object's keys inserted in canonical order: the value itself when it is
+ * already canonical (the encoder then sees the same key order as in a copy), else a copy.
+ */
 function sortedJson(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortedJson);
+  if (Array.isArray(value)) return sameIfUnchanged(value, sortedJson);
   if (value === null || typeof value !== "object") return value;
   const source = value as Plain;
+  const keys = Object.keys(source);
+  const sorted = [...keys].sort(compareUtf8);
+  let changed = false;
+  const values = sorted.map((key, i) => {
+    const v = sortedJson(source[key]);
+    if (key !== keys[i] || v !== source[key]) changed = true;
+    return v;
+  });
+  if (!changed) return value;
   const out: Plain = {};
-  for (const key of Object.keys(source).sort(compareUtf8)) out[key] = sortedJson(source[key]);
+  sorted.forEach((key, i) => {
+    out[key] = values[i];
+  });
   return out;
+}
+
+/** `items.map(f)`, or `items` itself when `f` changed no item. */
+function sameIfUnchanged(items: unknown[], f: (item: unknown) => unknown): unknown[] {
+  let out: unknown[] | undefined;
+  for (let i = 0; i < items.length; i++) {
+    const v = f(items[i]);
+    if (v !== items[i]) {
+      out ??= items.slice(0, i);
+    }
+    out?.push(v);
+  }
+  return out ?? items;
 }
 
 function compareUtf8(a: string, b: string): number {
@@ -142,15 +174,19 @@ function mapKeyComparator(keyType: ScalarType): (a: string, b: string) => number
   }
 }
 
-const workCache = new Map<string, boolean>();
+// Per descriptor object, so the check on every message of every row costs one lookup.
+const workCache = {
+  any: new WeakMap<DescMessage, boolean>(),
+  plain: new WeakMap<DescMessage, boolean>(),
+};
 
 /** Whether a message type can contain a map (or, when Anys are followed, an Any) at any depth. */
 function needsWork(desc: DescMessage, followAny: boolean): boolean {
-  const key = `${followAny ? "any" : "plain"}:${desc.typeName}`;
-  let result = workCache.get(key);
+  const cache = followAny ? workCache.any : workCache.plain;
+  let result = cache.get(desc);
   if (result === undefined) {
     result = reaches(desc, followAny, new Set());
-    workCache.set(key, result);
+    cache.set(desc, result);
   }
   return result;
 }

@@ -170,7 +170,10 @@ class SyncRun {
     this.pages++;
     this.buffered.push(rows);
     this.bufferedRows += rowCount;
-    if (this.bufferedRows >= FLUSH_ROWS || Date.now() - this.lastFlush >= this.checkpointIntervalMs) {
+    if (
+      this.bufferedRows >= FLUSH_ROWS ||
+      Date.now() - this.lastFlush >= this.checkpointIntervalMs
+    ) {
       this.flush();
     }
     this.options.onProgress?.({ phase: this.cp.phase, counts: this.counts, pages: this.pages });
@@ -538,12 +541,12 @@ export async function runSync(
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onRetry ? { onRetry: options.onRetry } : {}),
   };
-  const validated = await callWithRetry(
-    "Validate",
-    "",
-    () => clients.connector.validate({}),
-    policy,
-  );
+  // Like the Go syncer, a Validate error aborts: the connector's builder has already retried
+  // transient failures, and a refused credential must stop the sync at once.
+  const validated = await callWithRetry("Validate", "", () => clients.connector.validate({}), {
+    ...policy,
+    maxAttempts: 1,
+  });
 
   const type = options.skipEntitlementsAndGrants ? "resources_only" : "full";
   const previous = store.latestUnfinishedSync(type);
