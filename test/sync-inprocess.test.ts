@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Code, ConnectError } from "@connectrpc/connect";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { pick } from "../src/baton/annotations.js";
 import { C1zReader } from "../src/baton/c1z/reader.js";
@@ -148,5 +149,33 @@ describe("one-shot sync of the fixture connector", () => {
       r1.close();
       r2.close();
     }
+  });
+
+  it("a failing call cancels the calls still running instead of waiting for them", async () => {
+    let sawAbort = false;
+    const fixture = createFixtureConnector({
+      userCount: 5,
+      pageSize: 2,
+      beforeCall: (call, signal) => {
+        if (call === "list:role")
+          throw new ConnectError("no access to roles", Code.PermissionDenied);
+        if (call !== "list:group") return;
+        // Hangs until the sync cancels it: without cancellation this test would never end.
+        return new Promise<void>((_, reject) => {
+          signal.addEventListener("abort", () => {
+            sawAbort = true;
+            reject(signal.reason);
+          });
+        });
+      },
+    });
+    const store = await C1zStore.open(join(dir, "cancel.c1z"));
+    const failed = runSync(connectorClients(inProcessTransport(fixture)), store, {
+      sleep: noSleep,
+      concurrency: 4,
+    });
+    await expect(failed).rejects.toThrow(/ListResources for role failed: PermissionDenied/);
+    expect(sawAbort).toBe(true);
+    store.abandon();
   });
 });

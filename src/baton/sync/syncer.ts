@@ -123,6 +123,11 @@ class SyncRun {
   private readonly sleep: Sleep;
   private readonly concurrency: number;
   private readonly checkpointIntervalMs: number;
+  /** Cancels the calls still running when one fails, so a failed sync stops at once. */
+  private readonly stop = new AbortController();
+  private readonly signal: AbortSignal;
+  private readonly cancel = (): void =>
+    this.stop.abort(new Error("another call of the sync failed"));
   private buffered: (() => void)[] = [];
   private bufferedRows = 0;
   private lastFlush = Date.now();
@@ -137,12 +142,15 @@ class SyncRun {
     this.sleep = options.sleep ?? realSleep;
     this.concurrency = Math.max(1, options.concurrency ?? 4);
     this.checkpointIntervalMs = options.checkpointIntervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS;
+    this.signal = options.signal
+      ? AbortSignal.any([options.signal, this.stop.signal])
+      : this.stop.signal;
   }
 
   private call<T>(call: string, target: string, fn: () => Promise<T>): Promise<T> {
     return callWithRetry(call, target, fn, {
       sleep: this.sleep,
-      ...(this.options.signal ? { signal: this.options.signal } : {}),
+      signal: this.signal,
       ...(this.options.onRetry ? { onRetry: this.options.onRetry } : {}),
     });
   }
@@ -248,10 +256,13 @@ class SyncRun {
     let token = "";
     do {
       const page = await this.call("ListResourceTypes", "", () =>
-        this.clients.resourceTypes.listResourceTypes({
-          pageToken: token,
-          activeSyncId: this.activeSyncId,
-        }),
+        this.clients.resourceTypes.listResourceTypes(
+          {
+            pageToken: token,
+            activeSyncId: this.activeSyncId,
+          },
+          { signal: this.signal },
+        ),
       );
       listed.push(...page.list.filter((t) => t.id !== ""));
       token = page.nextPageToken;
@@ -290,6 +301,7 @@ class SyncRun {
           inFlight.delete(action);
         }
       },
+      this.cancel,
     );
   }
 
@@ -301,12 +313,15 @@ class SyncRun {
     let page: Awaited<ReturnType<ConnectorClients["resources"]["listResources"]>> | undefined;
     try {
       page = await this.call("ListResources", target, () =>
-        this.clients.resources.listResources({
-          resourceTypeId: action.type,
-          ...(parent ? { parentResourceId: parent } : {}),
-          pageToken: action.token,
-          activeSyncId: this.activeSyncId,
-        }),
+        this.clients.resources.listResources(
+          {
+            resourceTypeId: action.type,
+            ...(parent ? { parentResourceId: parent } : {}),
+            pageToken: action.token,
+            activeSyncId: this.activeSyncId,
+          },
+          { signal: this.signal },
+        ),
       );
     } catch (e) {
       if (!(e instanceof SyncCallError && e.code === Code.NotFound)) throw e;
@@ -356,11 +371,14 @@ class SyncRun {
             | undefined;
           try {
             page = await this.call("ListStaticEntitlements", action.type, () =>
-              this.clients.entitlements.listStaticEntitlements({
-                resourceTypeId: action.type,
-                pageToken: action.token,
-                activeSyncId: this.activeSyncId,
-              }),
+              this.clients.entitlements.listStaticEntitlements(
+                {
+                  resourceTypeId: action.type,
+                  pageToken: action.token,
+                  activeSyncId: this.activeSyncId,
+                },
+                { signal: this.signal },
+              ),
             );
           } catch (e) {
             if (!(e instanceof SyncCallError && e.code === Code.NotFound)) throw e;
@@ -383,6 +401,7 @@ class SyncRun {
           inFlight.delete(action);
         }
       },
+      this.cancel,
     );
   }
 
@@ -442,20 +461,25 @@ class SyncRun {
         return action;
       }
     };
-    await runPool(this.concurrency, next, async (action) => {
-      inFlight.add(action);
-      try {
-        const resource = loaded.get(action.rowId);
-        if (!resource) throw new Error(`internal: resource row ${action.rowId} was not loaded`);
-        const more =
-          phase === "entitlements"
-            ? await this.entitlementPage(resource, action)
-            : await this.grantPage(resource, action);
-        if (!more) loaded.delete(action.rowId);
-      } finally {
-        inFlight.delete(action);
-      }
-    });
+    await runPool(
+      this.concurrency,
+      next,
+      async (action) => {
+        inFlight.add(action);
+        try {
+          const resource = loaded.get(action.rowId);
+          if (!resource) throw new Error(`internal: resource row ${action.rowId} was not loaded`);
+          const more =
+            phase === "entitlements"
+              ? await this.entitlementPage(resource, action)
+              : await this.grantPage(resource, action);
+          if (!more) loaded.delete(action.rowId);
+        } finally {
+          inFlight.delete(action);
+        }
+      },
+      this.cancel,
+    );
   }
 
   private finishAction(action: PerResourceAction, nextToken: string): boolean {
@@ -473,11 +497,14 @@ class SyncRun {
     let page: Awaited<ReturnType<ConnectorClients["entitlements"]["listEntitlements"]>> | undefined;
     try {
       page = await this.call("ListEntitlements", target, () =>
-        this.clients.entitlements.listEntitlements({
-          resource,
-          pageToken: action.token,
-          activeSyncId: this.activeSyncId,
-        }),
+        this.clients.entitlements.listEntitlements(
+          {
+            resource,
+            pageToken: action.token,
+            activeSyncId: this.activeSyncId,
+          },
+          { signal: this.signal },
+        ),
       );
     } catch (e) {
       if (!(e instanceof SyncCallError && e.code === Code.NotFound)) throw e;
@@ -501,11 +528,14 @@ class SyncRun {
     let page: Awaited<ReturnType<ConnectorClients["grants"]["listGrants"]>> | undefined;
     try {
       page = await this.call("ListGrants", target, () =>
-        this.clients.grants.listGrants({
-          resource,
-          pageToken: action.token,
-          activeSyncId: this.activeSyncId,
-        }),
+        this.clients.grants.listGrants(
+          {
+            resource,
+            pageToken: action.token,
+            activeSyncId: this.activeSyncId,
+          },
+          { signal: this.signal },
+        ),
       );
     } catch (e) {
       if (!(e instanceof SyncCallError && e.code === Code.NotFound)) throw e;

@@ -1,12 +1,14 @@
 /**
  * Runs independent actions with bounded concurrency. `next()` supplies the next action (or
- * undefined when none is ready), `run` executes one; the pool stops on the first failure and
- * rethrows it once every running action has settled, so no page is half-applied.
+ * undefined when none is ready), `run` executes one; the pool stops on the first failure, tells
+ * `onFailure` (so running actions can be cancelled rather than waited for), and rethrows it once
+ * every running action has settled, so no page is half-applied.
  */
 export async function runPool<A>(
   concurrency: number,
   next: () => A | undefined,
   run: (action: A) => Promise<void>,
+  onFailure?: (error: unknown) => void,
 ): Promise<void> {
   const running = new Set<Promise<void>>();
   let failure: { error: unknown } | undefined;
@@ -20,7 +22,10 @@ export async function runPool<A>(
         },
         (error: unknown) => {
           running.delete(p);
-          failure ??= { error };
+          if (!failure) {
+            failure = { error };
+            onFailure?.(error);
+          }
         },
       );
       running.add(p);
