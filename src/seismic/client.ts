@@ -8,6 +8,7 @@ import type {
   PlatformRole,
   ScimGroup,
   ScimListResponse,
+  ScimMemberUser,
   ScimSchema,
   ScimUser,
   UserRoleAssignment,
@@ -210,7 +211,10 @@ export class SeismicClient {
    * One page of a group's members (`GET /scim/v2/Groups/{id}/Users`).
    * @throws SeismicError `not_found` (unknown group, or the route is missing) or `unsupported`.
    */
-  listGroupMembers(groupId: string, options?: PageOptions): Promise<ScimListResponse<ScimUser>> {
+  listGroupMembers(
+    groupId: string,
+    options?: PageOptions,
+  ): Promise<ScimListResponse<ScimMemberUser>> {
     return this.#scim.listGroupMembers(groupId, options);
   }
 
@@ -218,7 +222,7 @@ export class SeismicClient {
   iterateGroupMembers(
     groupId: string,
     options?: Omit<PageOptions, "startIndex">,
-  ): AsyncGenerator<ScimUser, void, undefined> {
+  ): AsyncGenerator<ScimMemberUser, void, undefined> {
     return this.#scim.iterateGroupMembers(groupId, options);
   }
 

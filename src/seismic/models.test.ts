@@ -3,6 +3,7 @@ import type { SeismicError } from "./errors.js";
 import {
   ENTERPRISE_USER_SCHEMA,
   PlatformRoleTable,
+  ScimMemberUserList,
   ScimUser,
   SEISMIC_USER_EXTENDED_SCHEMA,
   SEISMIC_USER_SCHEMA,
@@ -115,5 +116,21 @@ describe("response validation", () => {
       code: "invalid_response",
       message: expect.stringContaining("[0].assigneeId: expected string"),
     });
+  });
+});
+
+describe("group member listing", () => {
+  it("keeps only the id of each listed member and still requires it", () => {
+    const page = ScimMemberUserList.parse({
+      totalResults: 2,
+      Resources: [fullUser, { id: "u2", userName: "x" }],
+    });
+    expect(page.Resources).toEqual([{ id: fullUser.id }, { id: "u2" }]);
+    const bad = ScimMemberUserList.safeParse({
+      totalResults: 1,
+      Resources: [{ userName: "no-id" }],
+    });
+    expect(bad.success).toBe(false);
+    expect(bad.error?.issues[0]?.path).toEqual(["Resources", 0, "id"]);
   });
 });

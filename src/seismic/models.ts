@@ -112,6 +112,14 @@ export const ScimUser = z.looseObject({
 });
 export type ScimUser = z.output<typeof ScimUser>;
 
+/**
+ * A user as `GET /Groups/{id}/Users` lists it, validated for what membership needs: its id. The
+ * endpoint returns full users, but validating every attribute of half a million members costs
+ * seconds of a large sync; the other attributes are dropped.
+ */
+export const ScimMemberUser = z.object({ id: z.string() });
+export type ScimMemberUser = z.output<typeof ScimMemberUser>;
+
 /** A member reference inside a Group. */
 export const ScimMember = z.looseObject({
   value: z.string(),
@@ -164,6 +172,7 @@ export function scimListResponse<T extends z.ZodType>(item: T) {
 
 export const ScimUserList = scimListResponse(ScimUser);
 export const ScimGroupList = scimListResponse(ScimGroup);
+export const ScimMemberUserList = scimListResponse(ScimMemberUser);
 export const ScimSchemaList = scimListResponse(ScimSchema);
 
 /** A platform (entitlement) role from `GET /reporting/v2/roles`. */

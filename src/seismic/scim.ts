@@ -8,6 +8,8 @@ import {
   ScimGroup,
   ScimGroupList,
   type ScimListResponse,
+  type ScimMemberUser,
+  ScimMemberUserList,
   type ScimSchema,
   ScimSchemaList,
   ScimUser,
@@ -217,19 +219,19 @@ export class ScimApi {
   listGroupMembers(
     groupId: string,
     options: PageOptions = {},
-  ): Promise<ScimListResponse<ScimUser>> {
+  ): Promise<ScimListResponse<ScimMemberUser>> {
     const params = { groupId: requireId("groupId", groupId) };
     const { signal } = options;
     return this.#http.json(
       { endpoint: ENDPOINTS.listGroupMembers, params, query: page(options), signal },
-      ScimUserList,
+      ScimMemberUserList,
     );
   }
 
   iterateGroupMembers(
     groupId: string,
     options: Omit<PageOptions, "startIndex"> = {},
-  ): AsyncGenerator<ScimUser, void, undefined> {
+  ): AsyncGenerator<ScimMemberUser, void, undefined> {
     return paginate((p) => this.listGroupMembers(groupId, { ...options, ...p }), options.count);
   }
 
