@@ -11,6 +11,11 @@ import {
   ExternalResourceMatchSchema,
 } from "../../gen/c1/connector/v2/annotation_baton_id_pb.js";
 import {
+  SkipEntitlementsAndGrantsSchema,
+  SkipEntitlementsSchema,
+  SkipGrantsSchema,
+} from "../../gen/c1/connector/v2/annotation_resource_tree_pb.js";
+import {
   AppTraitSchema,
   GroupTraitSchema,
   RoleTraitSchema,
@@ -21,6 +26,7 @@ import type { Entitlement } from "../../gen/c1/connector/v2/entitlement_pb.js";
 import type { Grant } from "../../gen/c1/connector/v2/grant_pb.js";
 import {
   type Resource,
+  type ResourceId,
   type ResourceType,
   ResourceType_Trait,
 } from "../../gen/c1/connector/v2/resource_pb.js";
@@ -87,4 +93,23 @@ export function acceptGrant(g: Grant, types: ReadonlyMap<string, ResourceType>):
     has(g.annotations, ExternalResourceMatchAllSchema) ||
     has(g.annotations, ExternalResourceMatchIDSchema)
   );
+}
+
+/** The id of a stored resource (stored resources always have one: acceptResource checks it). */
+export function idOf(r: Resource): ResourceId {
+  if (!r.id) throw new Error("internal: a stored resource has no id");
+  return r.id;
+}
+
+/** Whether a resource (or its type) asks the syncer to skip its entitlements or grants. */
+export function isSkipped(
+  r: Resource,
+  type: ResourceType | undefined,
+  phase: "entitlements" | "grants",
+): boolean {
+  const marks = [...r.annotations, ...(type?.annotations ?? [])];
+  if (has(marks, SkipEntitlementsAndGrantsSchema)) return true;
+  return phase === "entitlements"
+    ? has(marks, SkipEntitlementsSchema)
+    : has(marks, SkipGrantsSchema);
 }

@@ -7,110 +7,36 @@
  */
 import { create } from "@bufbuild/protobuf";
 import { Code } from "@connectrpc/connect";
-import {
-  ChildResourceTypeSchema,
-  SkipEntitlementsAndGrantsSchema,
-  SkipEntitlementsSchema,
-  SkipGrantsSchema,
-} from "../../gen/c1/connector/v2/annotation_resource_tree_pb.js";
+import { ChildResourceTypeSchema } from "../../gen/c1/connector/v2/annotation_resource_tree_pb.js";
 import { type Entitlement, EntitlementSchema } from "../../gen/c1/connector/v2/entitlement_pb.js";
-import type { Resource, ResourceId, ResourceType } from "../../gen/c1/connector/v2/resource_pb.js";
-import { has, pickAll } from "../annotations.js";
+import type { Resource, ResourceType } from "../../gen/c1/connector/v2/resource_pb.js";
+import { pickAll } from "../annotations.js";
 import type { C1zStore } from "../c1z/store.js";
 import { UsageError } from "../errors.js";
 import { entitlementId, resourceKey } from "../ids.js";
 import { realSleep, type Sleep } from "../retry.js";
-import { callWithRetry, type RetryListener, SyncCallError } from "./call-with-retry.js";
+import { callWithRetry, SyncCallError } from "./call-with-retry.js";
 import {
   type Checkpoint,
   decodeCheckpoint,
-  encodeCheckpoint,
   initialCheckpoint,
   type PerResourceAction,
   type ResourceAction,
 } from "./checkpoint.js";
+import { CheckpointWriter, DEFAULT_CHECKPOINT_INTERVAL_MS } from "./checkpoint-writer.js";
 import type { ConnectorClients } from "./clients.js";
-import { acceptEntitlement, acceptGrant, acceptResource } from "./ingest-rules.js";
+import { acceptEntitlement, acceptGrant, acceptResource, idOf, isSkipped } from "./ingest-rules.js";
+import { sendsSyncId } from "./sdk-version.js";
+import {
+  type SyncCounts,
+  type SyncOptions,
+  type SyncResult,
+  TooManyWarningsError,
+} from "./sync-types.js";
 import { runPool } from "./work-pool.js";
 
-/** Row counts of a sync, by table. */
-export interface SyncCounts {
-  resourceTypes: number;
-  resources: number;
-  entitlements: number;
-  grants: number;
-}
-
-/** Progress events, for the progress display and logs. */
-export interface SyncProgress {
-  phase: Checkpoint["phase"];
-  counts: SyncCounts;
-  pages: number;
-}
-
-export interface SyncOptions {
-  /** Longest time stored pages wait for a checkpoint (default 1 s; 0 = after every page). */
-  checkpointIntervalMs?: number;
-  /** Independent pages in flight at once (default 4). */
-  concurrency?: number;
-  /** `resources_only` sync: no entitlements or grants. */
-  skipEntitlementsAndGrants?: boolean;
-  /** Store only these resource types (`--sync-resource-types`). */
-  resourceTypeIds?: readonly string[];
-  sleep?: Sleep;
-  signal?: AbortSignal;
-  onRetry?: RetryListener;
-  onWarning?: (message: string) => void;
-  onProgress?: (p: SyncProgress) => void;
-}
-
-export interface SyncResult {
-  syncId: string;
-  resumed: boolean;
-  counts: SyncCounts;
-  warnings: string[];
-  pages: number;
-}
-
-/** Stops a sync whose warnings pile up (spec §8.4): more than 10 and over 10% of actions. */
-export class TooManyWarningsError extends Error {
-  override name = "TooManyWarningsError";
-}
-
-const VERSION_WITH_SYNC_ID = [0, 4, 3];
-
-/** Checkpoint at least this often (the Go syncer: every 10 s), and whenever this many rows wait. */
-const DEFAULT_CHECKPOINT_INTERVAL_MS = 1_000;
-const FLUSH_ROWS = 5_000;
-
-function sendsSyncId(sdkVersion: string): boolean {
-  const m = /^v?(\d+)\.(\d+)\.(\d+)(?:\+[0-9A-Za-z.-]+)?$/.exec(sdkVersion.trim());
-  if (!m) return false;
-  const v = [Number(m[1]), Number(m[2]), Number(m[3])];
-  for (let i = 0; i < 3; i++) {
-    if ((v[i] ?? 0) !== (VERSION_WITH_SYNC_ID[i] ?? 0))
-      return (v[i] ?? 0) > (VERSION_WITH_SYNC_ID[i] ?? 0);
-  }
-  return true;
-}
-
-/** The id of a stored resource (stored resources always have one: acceptResource checks it). */
-function idOf(r: Resource): ResourceId {
-  if (!r.id) throw new Error("internal: a stored resource has no id");
-  return r.id;
-}
-
-function isSkipped(
-  r: Resource,
-  type: ResourceType | undefined,
-  phase: "entitlements" | "grants",
-): boolean {
-  const marks = [...r.annotations, ...(type?.annotations ?? [])];
-  if (has(marks, SkipEntitlementsAndGrantsSchema)) return true;
-  return phase === "entitlements"
-    ? has(marks, SkipEntitlementsSchema)
-    : has(marks, SkipGrantsSchema);
-}
+export type { SyncCounts, SyncOptions, SyncProgress, SyncResult } from "./sync-types.js";
+export { TooManyWarningsError } from "./sync-types.js";
 
 /** One sync run over a store. Create with {@link runSync}. */
 class SyncRun {
@@ -122,15 +48,12 @@ class SyncRun {
   private activeSyncId = "";
   private readonly sleep: Sleep;
   private readonly concurrency: number;
-  private readonly checkpointIntervalMs: number;
   /** Cancels the calls still running when one fails, so a failed sync stops at once. */
   private readonly stop = new AbortController();
   private readonly signal: AbortSignal;
   private readonly cancel = (): void =>
     this.stop.abort(new Error("another call of the sync failed"));
-  private buffered: (() => void)[] = [];
-  private bufferedRows = 0;
-  private lastFlush = Date.now();
+  private readonly writer: CheckpointWriter;
 
   constructor(
     private readonly clients: ConnectorClients,
@@ -141,7 +64,12 @@ class SyncRun {
   ) {
     this.sleep = options.sleep ?? realSleep;
     this.concurrency = Math.max(1, options.concurrency ?? 4);
-    this.checkpointIntervalMs = options.checkpointIntervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS;
+    this.writer = new CheckpointWriter(
+      store,
+      syncId,
+      cp,
+      options.checkpointIntervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS,
+    );
     this.signal = options.signal
       ? AbortSignal.any([options.signal, this.stop.signal])
       : this.stop.signal;
@@ -166,46 +94,20 @@ class SyncRun {
     }
   }
 
-  /**
-   * Records a stored page: the in-memory checkpoint moves on at once (so the next page can start)
-   * and the rows are buffered; {@link flush} writes the buffered rows and the checkpoint that
-   * covers exactly them in one transaction. Grouping pages this way saves a commit per page; a
-   * crash loses at most the pages of one checkpoint interval, which the next run asks for again.
-   */
+  /** Records a fetched page (see {@link CheckpointWriter.page}) and reports progress. */
   private commit(rows: () => void, rowCount: number, advance: () => void): void {
-    advance();
-    this.cp.completed++;
+    this.writer.page(rows, rowCount, advance);
     this.pages++;
-    this.buffered.push(rows);
-    this.bufferedRows += rowCount;
-    if (
-      this.bufferedRows >= FLUSH_ROWS ||
-      Date.now() - this.lastFlush >= this.checkpointIntervalMs
-    ) {
-      this.flush();
-    }
     this.options.onProgress?.({ phase: this.cp.phase, counts: this.counts, pages: this.pages });
   }
 
-  /** Writes buffered rows and the checkpoint in one transaction. */
+  /** Writes whatever fetched pages still wait, with their checkpoint. */
   flush(): void {
-    const writes = this.buffered;
-    this.buffered = [];
-    this.bufferedRows = 0;
-    this.lastFlush = Date.now();
-    this.store.transaction(() => {
-      for (const write of writes) write();
-      this.store.setSyncToken(this.syncId, encodeCheckpoint(this.cp));
-    });
+    this.writer.flush();
   }
 
   private advance(phase: Checkpoint["phase"], prepare?: () => void): void {
-    this.store.transaction(() => {
-      this.flush();
-      this.cp.phase = phase;
-      prepare?.();
-      this.store.setSyncToken(this.syncId, encodeCheckpoint(this.cp));
-    });
+    this.writer.phase(phase, prepare);
     this.options.onProgress?.({ phase, counts: this.counts, pages: this.pages });
   }
 
@@ -280,11 +182,9 @@ class SyncRun {
     const kept = wanted && wanted.length > 0 ? listed.filter((t) => wanted.includes(t.id)) : listed;
     for (const t of kept) this.types.set(t.id, t);
     this.counts.resourceTypes = kept.length;
-    this.store.transaction(() => {
+    this.advance("resources", () => {
       this.store.putResourceTypes(this.syncId, kept);
-      this.cp.phase = "resources";
       this.cp.resources = kept.map((t) => ({ type: t.id, token: "" }));
-      this.store.setSyncToken(this.syncId, encodeCheckpoint(this.cp));
     });
   }
 
