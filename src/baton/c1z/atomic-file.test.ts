@@ -30,6 +30,10 @@ describe("writeFileAtomically", () => {
     let tempSeen: string[] = [];
     const failing = (async function* () {
       yield Buffer.alloc(64 * 1024, 1);
+      // The write stream opens its file asynchronously: wait for it (bounded) before looking.
+      for (let i = 0; i < 400 && readdirSync(dir).length < 2; i++) {
+        await new Promise((r) => setTimeout(r, 5));
+      }
       // While the new content is half written it sits in `<file>.tmp-<random>` only.
       tempSeen = readdirSync(dir).filter((n) => n !== "sync.c1z");
       throw new Error("compression failed");
