@@ -146,7 +146,7 @@ describe("README commands", () => {
       );
       const addr = `127.0.0.1:${/127\.0\.0\.1:(\d+)/.exec(server.output().stdout)?.[1]}`;
       let health = await run(seismicBin, ["health", "--addr", addr, "--timeout", "5"], {}, dir);
-      for (let i = 0; i < 50 && health.stdout.trim() !== "SERVING"; i++) {
+      for (let i = 0; i < 300 && health.stdout.trim() !== "SERVING"; i++) {
         await new Promise((r) => setTimeout(r, 100));
         health = await run(seismicBin, ["health", "--addr", addr, "--timeout", "5"], {}, dir);
       }
