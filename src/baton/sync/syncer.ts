@@ -9,6 +9,7 @@ import { create } from "@bufbuild/protobuf";
 import { Code } from "@connectrpc/connect";
 import { ChildResourceTypeSchema } from "../../gen/c1/connector/v2/annotation_resource_tree_pb.js";
 import { type Entitlement, EntitlementSchema } from "../../gen/c1/connector/v2/entitlement_pb.js";
+import type { Grant } from "../../gen/c1/connector/v2/grant_pb.js";
 import type { Resource, ResourceType } from "../../gen/c1/connector/v2/resource_pb.js";
 import { pickAll } from "../annotations.js";
 import type { C1zStore } from "../c1z/store.js";
@@ -369,10 +370,7 @@ class SyncRun {
         try {
           const resource = loaded.get(action.rowId);
           if (!resource) throw new Error(`internal: resource row ${action.rowId} was not loaded`);
-          const more =
-            phase === "entitlements"
-              ? await this.entitlementPage(resource, action)
-              : await this.grantPage(resource, action);
+          const more = await this.perResourcePage(phase, resource, action);
           if (!more) loaded.delete(action.rowId);
         } finally {
           inFlight.delete(action);
@@ -392,65 +390,52 @@ class SyncRun {
     return false;
   }
 
-  private async entitlementPage(resource: Resource, action: PerResourceAction): Promise<boolean> {
+  /**
+   * One ListEntitlements or ListGrants page for a stored resource: NotFound is a warning that ends
+   * the action; kept rows are recorded with the checkpoint. Returns whether pages remain.
+   */
+  private async perResourcePage(
+    phase: "entitlements" | "grants",
+    resource: Resource,
+    action: PerResourceAction,
+  ): Promise<boolean> {
     const target = resourceKey(idOf(resource));
-    let page: Awaited<ReturnType<ConnectorClients["entitlements"]["listEntitlements"]>> | undefined;
+    const request = { resource, pageToken: action.token, activeSyncId: this.activeSyncId };
+    const call = phase === "entitlements" ? "ListEntitlements" : "ListGrants";
+    let page: { list: (Entitlement | Grant)[]; nextPageToken: string } | undefined;
     try {
-      page = await this.call("ListEntitlements", target, () =>
-        this.clients.entitlements.listEntitlements(
-          {
-            resource,
-            pageToken: action.token,
-            activeSyncId: this.activeSyncId,
-          },
-          { signal: this.signal },
-        ),
+      const options = { signal: this.signal };
+      page = await this.call<{ list: (Entitlement | Grant)[]; nextPageToken: string }>(
+        call,
+        target,
+        () =>
+          phase === "entitlements"
+            ? this.clients.entitlements.listEntitlements(request, options)
+            : this.clients.grants.listGrants(request, options),
       );
     } catch (e) {
       if (!(e instanceof SyncCallError && e.code === Code.NotFound)) throw e;
-      this.warn(`ListEntitlements for ${target}: ${e.cause.rawMessage}; skipped`);
+      this.warn(`${call} for ${target}: ${e.cause.rawMessage}; skipped`);
     }
-    const kept = (page?.list ?? []).filter((e) => acceptEntitlement(e, this.types));
-    let more = false;
-    this.counts.entitlements += kept.length;
-    this.commit(
-      () => this.store.putEntitlements(this.syncId, kept),
-      kept.length,
-      () => {
-        more = this.finishAction(action, page?.nextPageToken ?? "");
-      },
-    );
-    return more;
-  }
-
-  private async grantPage(resource: Resource, action: PerResourceAction): Promise<boolean> {
-    const target = resourceKey(idOf(resource));
-    let page: Awaited<ReturnType<ConnectorClients["grants"]["listGrants"]>> | undefined;
-    try {
-      page = await this.call("ListGrants", target, () =>
-        this.clients.grants.listGrants(
-          {
-            resource,
-            pageToken: action.token,
-            activeSyncId: this.activeSyncId,
-          },
-          { signal: this.signal },
-        ),
+    let rows: () => void;
+    let count: number;
+    if (phase === "entitlements") {
+      const kept = ((page?.list ?? []) as Entitlement[]).filter((e) =>
+        acceptEntitlement(e, this.types),
       );
-    } catch (e) {
-      if (!(e instanceof SyncCallError && e.code === Code.NotFound)) throw e;
-      this.warn(`ListGrants for ${target}: ${e.cause.rawMessage}; skipped`);
+      rows = () => this.store.putEntitlements(this.syncId, kept);
+      count = kept.length;
+      this.counts.entitlements += count;
+    } else {
+      const kept = ((page?.list ?? []) as Grant[]).filter((g) => acceptGrant(g, this.types));
+      rows = () => this.store.putGrants(this.syncId, kept);
+      count = kept.length;
+      this.counts.grants += count;
     }
-    const kept = (page?.list ?? []).filter((g) => acceptGrant(g, this.types));
     let more = false;
-    this.counts.grants += kept.length;
-    this.commit(
-      () => this.store.putGrants(this.syncId, kept),
-      kept.length,
-      () => {
-        more = this.finishAction(action, page?.nextPageToken ?? "");
-      },
-    );
+    this.commit(rows, count, () => {
+      more = this.finishAction(action, page?.nextPageToken ?? "");
+    });
     return more;
   }
 }
