@@ -61,9 +61,14 @@ export class RowQueries {
 
   /** Every resource type of the sync, in store order. */
   resourceTypes(syncId: string): ResourceType[] {
+    return this.resourceTypeRows(syncId).map(decodeResourceType);
+  }
+
+  /** The stored bytes of `resourceTypes` (what the writer thread hands back undecoded). */
+  resourceTypeRows(syncId: string): Uint8Array[] {
     return this.all(`select data from ${TABLES.resourceTypes} where sync_id = ? order by id`, [
       syncId,
-    ]).map((row) => decodeResourceType(bytes(row.data)));
+    ]).map((row) => bytes(row.data));
   }
 
   /** Up to `limit` resources with row id above `afterRowId`, in store order. */
@@ -73,6 +78,19 @@ export class RowQueries {
     limit: number,
     filter: ResourceFilter = {},
   ): { rowId: number; resource: Resource }[] {
+    return this.resourceRowsAfter(syncId, afterRowId, limit, filter).map((row) => ({
+      rowId: row.rowId,
+      resource: decodeResource(row.data),
+    }));
+  }
+
+  /** The stored bytes of `resourcesAfter` (what the writer thread hands back undecoded). */
+  resourceRowsAfter(
+    syncId: string,
+    afterRowId: number,
+    limit: number,
+    filter: ResourceFilter = {},
+  ): { rowId: number; data: Uint8Array }[] {
     const where = ["sync_id = ?", "id > ?"];
     const params: SQLInputValue[] = [syncId, afterRowId];
     if (filter.resourceTypeId !== undefined) {
@@ -85,7 +103,7 @@ export class RowQueries {
     }
     return this.page(TABLES.resources, "id, data", where, params, limit).map((row) => ({
       rowId: Number(row.id),
-      resource: decodeResource(bytes(row.data)),
+      data: bytes(row.data),
     }));
   }
 

@@ -9,6 +9,7 @@ import type { Registry } from "@bufbuild/protobuf";
 import type { Entitlement } from "../../gen/c1/connector/v2/entitlement_pb.js";
 import type { Grant } from "../../gen/c1/connector/v2/grant_pb.js";
 import type { Resource, ResourceType } from "../../gen/c1/connector/v2/resource_pb.js";
+import { PACKED_GRANT_COLUMNS, type PackedGrants, packedData } from "./packed-rows.js";
 import { entitlementRow, grantRow, resourceRow, resourceTypeRow } from "./row-codec.js";
 
 const UPSERT_RESOURCE_TYPE =
@@ -95,6 +96,26 @@ export class RowWriter {
       syncId,
       discoveredAt,
     );
+  }
+
+  /** Upserts grants encoded elsewhere (the writer thread's input; see packed-rows.ts). */
+  putPackedGrants(syncId: string, rows: PackedGrants, discoveredAt: string): void {
+    const c = rows.columns;
+    for (let i = 0, k = 0; i < rows.count; i++, k += PACKED_GRANT_COLUMNS) {
+      this.grant.run(
+        c[k] as string,
+        c[k + 1] as string,
+        c[k + 2] as string,
+        c[k + 3] as string,
+        c[k + 4] as string,
+        c[k + 5] as string,
+        rows.expansions[i] ?? null,
+        rows.needsExpansion[i] ?? 0,
+        packedData(rows, i),
+        syncId,
+        discoveredAt,
+      );
+    }
   }
 
   putAsset(

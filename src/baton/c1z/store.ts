@@ -20,6 +20,7 @@ import { writeFileAtomically } from "./atomic-file.js";
 import { C1zError } from "./c1z-error.js";
 import { DEFAULT_KEEP_SYNCS, deleteOldSyncs } from "./cleanup.js";
 import { writeEnvelope } from "./envelope.js";
+import type { PackedGrants } from "./packed-rows.js";
 import {
   type EntitlementFilter,
   type GrantFilter,
@@ -201,6 +202,11 @@ export class C1zStore {
     this.writeRows(grants, (grant, at) => this.writer.putGrant(syncId, grant, at));
   }
 
+  /** Upserts grants already encoded by packed-rows.ts (how the writer thread receives them). */
+  putPackedGrants(syncId: string, rows: PackedGrants): void {
+    this.writeRows([rows], (packed, at) => this.writer.putPackedGrants(syncId, packed, at));
+  }
+
   /** Stores an asset's bytes (AssetRef.id → `external_id`). */
   putAsset(syncId: string, assetId: string, contentType: string, data: Uint8Array): void {
     this.writeRows([data], (bytes, at) =>
@@ -224,6 +230,23 @@ export class C1zStore {
   ): { rowId: number; resource: Resource }[] {
     this.assertOpen();
     return this.queries.resourcesAfter(syncId, afterRowId, limit, filter);
+  }
+
+  /** `resourceTypes` as stored bytes (the writer thread answers with these; see threaded-store.ts). */
+  resourceTypeRows(syncId: string): Uint8Array[] {
+    this.assertOpen();
+    return this.queries.resourceTypeRows(syncId);
+  }
+
+  /** `resourcesAfter` as stored bytes (the writer thread answers with these). */
+  resourceRowsAfter(
+    syncId: string,
+    afterRowId: number,
+    limit: number,
+    filter?: ResourceFilter,
+  ): { rowId: number; data: Uint8Array }[] {
+    this.assertOpen();
+    return this.queries.resourceRowsAfter(syncId, afterRowId, limit, filter);
   }
 
   /** `resourcesAfter` restricted to one resource type. */
@@ -337,3 +360,30 @@ export class C1zStore {
     }
   }
 }
+
+/**
+ * What the syncer and the sync command use of a store: a {@link C1zStore}, or a
+ * `ThreadedC1zStore` (threaded-store.ts) that runs the row encoding and SQLite on a worker
+ * thread, whose transactions commit after they return; its `waitForCommit()` waits for that.
+ */
+export type SyncStore = { waitForCommit?(): void } & Pick<
+  C1zStore,
+  | "file"
+  | "latestUnfinishedSync"
+  | "startSync"
+  | "setSyncToken"
+  | "endSync"
+  | "markSupportsDiff"
+  | "cleanupSyncs"
+  | "transaction"
+  | "putResourceTypes"
+  | "putResources"
+  | "putEntitlements"
+  | "putGrants"
+  | "resourceTypes"
+  | "resourcesAfter"
+  | "resourcesOfType"
+  | "counts"
+  | "save"
+  | "abandon"
+>;

@@ -6,7 +6,8 @@
 import { statSync } from "node:fs";
 import type { Transport } from "@connectrpc/connect";
 import { C1zReader } from "../c1z/reader.js";
-import { C1zStore } from "../c1z/store.js";
+import type { SyncStore } from "../c1z/store.js";
+import { openSyncStore } from "../c1z/threaded-store.js";
 import { UsageError } from "../errors.js";
 import { connectorClients, inProcessTransport } from "../sync/clients.js";
 import { remoteTransport } from "../sync/remote-transport.js";
@@ -48,9 +49,9 @@ export async function syncCommand(
     ...(connector?.stats ? { stats: () => connector.stats?.() } : {}),
   });
   let result: SyncResult;
-  let store: C1zStore | undefined;
+  let store: SyncStore | undefined;
   try {
-    store = await C1zStore.open(file);
+    store = await openSyncStore(file);
     result = await runSync(connectorClients(transport), store, {
       concurrency: Number(c.workers ?? 4),
       checkpointIntervalMs: Number(c.checkpointIntervalMs ?? 1000),

@@ -1,10 +1,11 @@
 /**
  * Writes fetched pages and the checkpoint that covers exactly them in one transaction. Pages are
  * buffered up to the checkpoint interval (or a row budget) so a large sync does not pay a commit
- * per page; a crash loses at most one interval's pages, which the next run asks for again. The
- * in-memory checkpoint moves on at once, so the next page can start while rows wait.
+ * per page; a crash loses at most one interval's pages (plus, with a writer thread, the few
+ * batches it had not committed yet), which the next run asks for again. The in-memory checkpoint
+ * moves on at once, so the next page can start while rows wait.
  */
-import type { C1zStore } from "../c1z/store.js";
+import type { SyncStore } from "../c1z/store.js";
 import { type Checkpoint, encodeCheckpoint } from "./checkpoint.js";
 
 /** Write at least this often (the Go syncer checkpoints every 10 s), and whenever this many rows wait. */
@@ -17,7 +18,7 @@ export class CheckpointWriter {
   private lastFlush = Date.now();
 
   constructor(
-    private readonly store: C1zStore,
+    private readonly store: SyncStore,
     private readonly syncId: string,
     private readonly cp: Checkpoint,
     private readonly intervalMs: number,
@@ -44,6 +45,7 @@ export class CheckpointWriter {
       for (const write of writes) write();
       this.store.setSyncToken(this.syncId, encodeCheckpoint(this.cp));
     });
+    this.committed();
   }
 
   /** Moves to the next phase: everything buffered, then the phase change, in one transaction. */
@@ -54,5 +56,15 @@ export class CheckpointWriter {
       prepare?.();
       this.store.setSyncToken(this.syncId, encodeCheckpoint(this.cp));
     });
+    this.committed();
+  }
+
+  /**
+   * With an interval of 0 every page is committed before the next one is asked for, also when a
+   * writer thread commits in the background (ThreadedC1zStore): a kill then loses only the page
+   * in flight. Otherwise a few posted batches may still be committing (see MAX_UNACKED).
+   */
+  private committed(): void {
+    if (this.intervalMs <= 0) this.store.waitForCommit?.();
   }
 }

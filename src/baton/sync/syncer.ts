@@ -12,7 +12,7 @@ import { type Entitlement, EntitlementSchema } from "../../gen/c1/connector/v2/e
 import type { Grant } from "../../gen/c1/connector/v2/grant_pb.js";
 import type { Resource, ResourceType } from "../../gen/c1/connector/v2/resource_pb.js";
 import { pickAll } from "../annotations.js";
-import type { C1zStore } from "../c1z/store.js";
+import type { SyncStore } from "../c1z/store.js";
 import { UsageError } from "../errors.js";
 import { entitlementId, resourceKey } from "../ids.js";
 import { realSleep, type Sleep } from "../retry.js";
@@ -58,7 +58,7 @@ class SyncRun {
 
   constructor(
     private readonly clients: ConnectorClients,
-    private readonly store: C1zStore,
+    private readonly store: SyncStore,
     private readonly syncId: string,
     private cp: Checkpoint,
     private readonly options: SyncOptions,
@@ -447,7 +447,7 @@ class SyncRun {
  */
 export async function runSync(
   clients: ConnectorClients,
-  store: C1zStore,
+  store: SyncStore,
   options: SyncOptions = {},
 ): Promise<SyncResult> {
   const sleep = options.sleep ?? realSleep;
