@@ -91,16 +91,11 @@ export class RowQueries {
     limit: number,
     filter: ResourceFilter = {},
   ): { rowId: number; data: Uint8Array }[] {
-    const where = ["sync_id = ?", "id > ?"];
-    const params: SQLInputValue[] = [syncId, afterRowId];
-    if (filter.resourceTypeId !== undefined) {
-      where.push("resource_type_id = ?");
-      params.push(filter.resourceTypeId);
-    }
-    if (filter.parent) {
-      where.push("parent_resource_type_id = ?", "parent_resource_id = ?");
-      params.push(filter.parent.resourceType, filter.parent.resource);
-    }
+    const { where, params } = conditions(syncId, afterRowId, [
+      ["resource_type_id", filter.resourceTypeId],
+      ["parent_resource_type_id", filter.parent?.resourceType],
+      ["parent_resource_id", filter.parent?.resource],
+    ]);
     return this.page(TABLES.resources, "id, data", where, params, limit).map((row) => ({
       rowId: Number(row.id),
       data: bytes(row.data),
@@ -121,17 +116,10 @@ export class RowQueries {
     limit: number,
     filter: EntitlementFilter = {},
   ): { rowId: number; entitlement: Entitlement }[] {
-    const where = ["sync_id = ?", "id > ?"];
-    const params: SQLInputValue[] = [syncId, afterRowId];
-    const resourceTypeId = filter.resource?.resourceType ?? filter.resourceTypeId;
-    if (resourceTypeId !== undefined) {
-      where.push("resource_type_id = ?");
-      params.push(resourceTypeId);
-    }
-    if (filter.resource) {
-      where.push("resource_id = ?");
-      params.push(filter.resource.resource);
-    }
+    const { where, params } = conditions(syncId, afterRowId, [
+      ["resource_type_id", filter.resource?.resourceType ?? filter.resourceTypeId],
+      ["resource_id", filter.resource?.resource],
+    ]);
     return this.page(TABLES.entitlements, "id, data", where, params, limit).map((row) => ({
       rowId: Number(row.id),
       entitlement: decodeEntitlement(bytes(row.data)),
@@ -152,25 +140,13 @@ export class RowQueries {
     limit: number,
     filter: GrantFilter = {},
   ): { rowId: number; grant: Grant }[] {
-    const where = ["sync_id = ?", "id > ?"];
-    const params: SQLInputValue[] = [syncId, afterRowId];
-    if (filter.entitlementId !== undefined) {
-      where.push("entitlement_id = ?");
-      params.push(filter.entitlementId);
-    }
-    if (filter.principal) {
-      where.push("principal_resource_type_id = ?", "principal_resource_id = ?");
-      params.push(filter.principal.resourceType, filter.principal.resource);
-    }
-    const resourceTypeId = filter.resource?.resourceType ?? filter.resourceTypeId;
-    if (resourceTypeId !== undefined) {
-      where.push("resource_type_id = ?");
-      params.push(resourceTypeId);
-    }
-    if (filter.resource) {
-      where.push("resource_id = ?");
-      params.push(filter.resource.resource);
-    }
+    const { where, params } = conditions(syncId, afterRowId, [
+      ["entitlement_id", filter.entitlementId],
+      ["principal_resource_type_id", filter.principal?.resourceType],
+      ["principal_resource_id", filter.principal?.resource],
+      ["resource_type_id", filter.resource?.resourceType ?? filter.resourceTypeId],
+      ["resource_id", filter.resource?.resource],
+    ]);
     if (filter.needsExpansion !== undefined) {
       // The literal (not a parameter) lets SQLite use the partial index.
       where.push(filter.needsExpansion ? "needs_expansion = 1" : "needs_expansion = 0");
@@ -250,4 +226,23 @@ function bytes(value: SQLOutputValue): Uint8Array {
   if (value instanceof Uint8Array) return value;
   // A text value in a blob column (never written by us) is read as its UTF-8 bytes.
   return Buffer.from(String(value ?? ""), "utf8");
+}
+
+/**
+ * The `where` terms and parameters of a paged read: rows of the sync after a row id, plus
+ * `column = ?` for every filter value that is set, in the order given.
+ */
+function conditions(
+  syncId: string,
+  afterRowId: number,
+  equal: readonly [column: string, value: string | undefined][],
+): { where: string[]; params: SQLInputValue[] } {
+  const where = ["sync_id = ?", "id > ?"];
+  const params: SQLInputValue[] = [syncId, afterRowId];
+  for (const [column, value] of equal) {
+    if (value === undefined) continue;
+    where.push(`${column} = ?`);
+    params.push(value);
+  }
+  return { where, params };
 }
