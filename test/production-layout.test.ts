@@ -1,4 +1,5 @@
-// SLOW (about 10-60 s; reaches the npm registry unless npm's cache has every package): assembles the
+// SLOW (about 10-60 s; installs from npm's cache only, --offline, which `npm ci` just filled, so
+// the test stays hermetic): assembles the
 // container's production layout in a temp dir, as the Dockerfile's runtime stage does (package.json,
 // package-lock.json, dist/ and `npm ci --omit=dev`), then runs the binary from there with Node 24:
 // a `--demo` sync, and `serve --demo` probed by `health` and stopped by SIGTERM. A runtime import
@@ -40,7 +41,7 @@ describe("production layout (npm ci --omit=dev + dist/, as in the Dockerfile)", 
     }
     cpSync(join(root, "dist"), join(app, "dist"), { recursive: true });
     // --ignore-scripts: `prepare` builds with tsc, a devDependency; dist/ is already built.
-    const flags = ["--omit=dev", "--ignore-scripts", "--no-audit", "--no-fund", "--prefer-offline"];
+    const flags = ["--omit=dev", "--ignore-scripts", "--no-audit", "--no-fund", "--offline"];
     let installed = await npm(["ci", ...flags], app);
     // Some npm 11 releases write lock files without other platforms' optional packages and then
     // refuse them in `npm ci` ("Missing: … from lock file", npm/cli#8320). `npm install` installs
