@@ -7,8 +7,6 @@
 // does not list the tokens it issues).
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { zstdDecompressSync } from "node:zlib";
@@ -16,50 +14,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { C1zReader } from "../src/baton/c1z/reader.js";
 import { type Simulator, startSimulator } from "../src/simulator/index.js";
 import { type RunResult, run, seismicBin } from "./helpers/run-bin.js";
-
-/** Forwards every request to `target` and records each `access_token` in a JSON answer. */
-async function recordingProxy(target: string, tokens: Set<string>): Promise<Server> {
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", async () => {
-      const upstream = await fetch(`${target}${req.url ?? "/"}`, {
-        method: req.method ?? "GET",
-        headers: { "content-type": String(req.headers["content-type"] ?? "") },
-        ...(chunks.length > 0 ? { body: Buffer.concat(chunks) } : {}),
-      });
-      const text = await upstream.text();
-      try {
-        const token = (JSON.parse(text) as { access_token?: unknown }).access_token;
-        if (typeof token === "string") tokens.add(token);
-      } catch {
-        // Not JSON: nothing to record.
-      }
-      res.writeHead(upstream.status, {
-        "content-type": upstream.headers.get("content-type") ?? "text/plain",
-      });
-      res.end(text);
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return server;
-}
-
-/** Every form a secret could be written in: raw, URL-encoded, base64 and JSON-escaped. */
-function forms(secret: string): string[] {
-  return [
-    secret,
-    encodeURIComponent(secret),
-    Buffer.from(secret).toString("base64"),
-    JSON.stringify(secret).slice(1, -1),
-  ];
-}
+import { expectNoSecrets, forms, type SimProxy, startProxy } from "./helpers/seismic-e2e.js";
 
 describe("secret redaction (sync and provisioning at debug level)", () => {
   let sim: Simulator;
-  let proxy: Server;
+  let proxy: SimProxy;
   let dir: string;
-  const issued = new Set<string>();
+  let issued = new Set<string>();
   const clientSecret = `cs-${randomBytes(24).toString("base64url")}`;
   const scimToken = `scim-${randomBytes(24).toString("base64url")}`;
   const outputs: { step: string; result: RunResult }[] = [];
@@ -69,14 +30,15 @@ describe("secret redaction (sync and provisioning at debug level)", () => {
     dir = mkdtempSync(join(tmpdir(), "redaction-"));
     file = join(dir, "sync.c1z");
     sim = await startSimulator({ seed: 7, users: 40, groups: 6, clientSecret, scimToken });
-    proxy = await recordingProxy(sim.authUrl, issued);
+    proxy = await startProxy(sim.authUrl);
+    issued = proxy.tokens;
     const env = {
       BATON_SEISMIC_TENANT: sim.tenant,
       BATON_SEISMIC_CLIENT_ID: sim.clientId,
       BATON_SEISMIC_CLIENT_SECRET: clientSecret,
       BATON_SEISMIC_DELEGATION_USER_ID: sim.delegationUserId,
       BATON_SEISMIC_API_URL: sim.apiUrl,
-      BATON_SEISMIC_AUTH_URL: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+      BATON_SEISMIC_AUTH_URL: proxy.url,
       BATON_LOG_LEVEL: "debug",
       BATON_FILE: file,
     };
@@ -140,7 +102,7 @@ describe("secret redaction (sync and provisioning at debug level)", () => {
   });
 
   afterAll(async () => {
-    await new Promise<void>((r) => (proxy ? proxy.close(() => r()) : r()));
+    await proxy?.close();
     await sim?.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -167,14 +129,7 @@ describe("secret redaction (sync and provisioning at debug level)", () => {
   it("never writes the client secret, the SCIM token or an issued token", () => {
     const secrets = [clientSecret, scimToken, ...issued];
     for (const { step, result } of outputs) {
-      const all = `${result.stdout}\n${result.stderr}`;
-      for (const secret of secrets) {
-        for (const form of forms(secret)) {
-          expect(all.includes(form), `${step} wrote a secret (${secret.slice(0, 4)}…)`).toBe(false);
-        }
-      }
-      expect(all, step).not.toMatch(/bearer\s+[A-Za-z0-9._~+/-]{12,}/i);
-      expect(all, step).not.toMatch(/client_secret=[^&\s"[]/);
+      expectNoSecrets(`${result.stdout}\n${result.stderr}`, secrets, step);
     }
   });
 

@@ -209,7 +209,7 @@ export async function startProxy(target: string, rewrite?: Rewrite): Promise<Sim
 }
 
 /** Every form a secret could be written in: raw, URL-encoded, base64 and JSON-escaped. */
-function forms(secret: string): string[] {
+export function forms(secret: string): string[] {
   return [
     secret,
     encodeURIComponent(secret),
