@@ -1,8 +1,12 @@
 #!/usr/bin/env node
 // The baton-seismic binary: the Seismic connector on the Baton CLI harness, plus `simulate`.
-import { runCli } from "./baton/cli/run.js";
-import { seismicDefinition } from "./connector/index.js";
-import { simulateCommand } from "./simulator/command.js";
+import { applyHeapPolicy } from "./baton/cli/heap-policy.js";
+
+// Before the rest is even loaded (see heap-policy.ts): the imports below are dynamic for that.
+applyHeapPolicy();
+const { runCli } = await import("./baton/cli/run.js");
+const { seismicDefinition } = await import("./connector/index.js");
+const { simulateCommand } = await import("./simulator/command.js");
 
 await runCli(
   { ...seismicDefinition, commands: [...(seismicDefinition.commands ?? []), simulateCommand] },

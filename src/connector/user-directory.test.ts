@@ -59,6 +59,26 @@ describe("UserDirectory", () => {
     expect(d.canonicalId("A")).toBe("a");
   });
 
+  it("matches ids of any case, duplicated roles count once, and updates move a user between profiles", async () => {
+    const t = fakeTenant([]);
+    const d = new UserDirectory(t.fetch);
+    const mixed = "D470B594-296c-458c-8191-79A8A93AE0AE";
+    d.recordPage(1, [u(mixed, ["Learner", "Learner", "Premium"]), u("e", ["Learner"])], undefined);
+    expect(d.canonicalId(mixed.toLowerCase())).toBe(mixed);
+    expect(d.canonicalId(mixed.toUpperCase())).toBe(mixed);
+    expect(d.canonicalId("E")).toBe("e");
+    expect(d.canonicalId("nobody")).toBeUndefined();
+    expect(d.roleHolders("Learner")).toEqual([mixed, "e"]);
+    expect(d.licenceHolders("Premium")).toEqual([mixed]);
+    d.update("e", { userType: "Premium", roles: ["Publisher"] });
+    expect(d.roleHolders("Learner")).toEqual([mixed]);
+    expect(d.roleHolders("Publisher")).toEqual(["e"]);
+    expect(d.licenceHolders("Premium")).toEqual([mixed, "e"]);
+    d.update(mixed, undefined);
+    expect(d.canonicalId(mixed)).toBeUndefined();
+    expect(d.licenceHolders("Premium")).toEqual(["e"]);
+  });
+
   it("does not count a listing resumed mid-way as complete, and scans instead", async () => {
     const t = fakeTenant(people);
     const d = new UserDirectory(t.fetch, { graceMs: 20, stallMs: 20 });

@@ -1,18 +1,28 @@
 /**
- * A per-sync, compact index of every user (id → userName, userType, roles) that the user syncer
- * fills as it pages through /Users, so role and licence grants cost no API calls. When the user
- * listing does not run in this process (a resumed sync, or a host that asks for roles first), the
+ * A per-sync, compact index of every user (id → roles and licence) that the user syncer fills as
+ * it pages through /Users, so role and licence grants cost no API calls. When the user listing
+ * does not run in this process (a resumed sync, or a host that asks for roles first), the
  * directory waits briefly for it and then scans /Users itself, keeping only the projection.
+ *
+ * It lives for the whole sync, so it is kept small: users share one interned profile per distinct
+ * combination of roles and licence (a tenant has a few hundred at most), and the only string kept
+ * per user is the id. At 100,000 users that is ≈ 10 MB instead of ≈ 40 MB for the raw projection.
  */
 import type { ScimListResponse, ScimUser } from "../seismic/index.js";
 import { nextStartIndex } from "../seismic/index.js";
 import { isLicence, type Licence, licenceOf } from "./vocabulary.js";
 
-/** What the directory keeps of a user. */
+/** What the directory is told about a user. */
 export interface DirectoryEntry {
-  userName: string;
   userType: string | undefined;
   roles: readonly string[];
+}
+
+/** What the directory keeps of a user: shared by every user with the same roles and licence. */
+interface Profile {
+  /** Distinct non-licence `roles[]` values. */
+  readonly roles: readonly string[];
+  readonly licence: Licence | undefined;
 }
 
 /** Fetches one page of /Users for the directory's own scan. */
@@ -29,8 +39,8 @@ export interface DirectoryOptions {
 }
 
 interface Index {
-  /** Lower-cased id → id as SCIM spells it. */
-  ids: Map<string, string>;
+  /** Lower-cased id → id as SCIM spells it, for the ids that are not lower-case already. */
+  mixedCaseIds: Map<string, string>;
   roles: Map<string, string[]>;
   licences: Map<Licence, string[]>;
 }
@@ -38,7 +48,6 @@ interface Index {
 /** The compact projection of a SCIM user. */
 export function projectUser(user: ScimUser): DirectoryEntry {
   return {
-    userName: user.userName,
     userType: user.userType,
     roles: (user.roles ?? []).map((r) => r.value),
   };
@@ -48,7 +57,9 @@ export class UserDirectory {
   readonly #fetch: FetchUsers;
   readonly #graceMs: number;
   readonly #stallMs: number;
-  readonly #entries = new Map<string, DirectoryEntry>();
+  readonly #entries = new Map<string, Profile>();
+  /** Interned profiles by their key, so users with the same roles and licence share one. */
+  readonly #profiles = new Map<string, Profile>();
   #index: Index | undefined;
   #complete = false;
   /** The startIndex the user syncer's listing must deliver next for the coverage to stay contiguous. */
@@ -115,14 +126,11 @@ export class UserDirectory {
     }
   }
 
-  /** The user, if seen. */
-  get(userId: string): DirectoryEntry | undefined {
-    return this.#entries.get(userId);
-  }
-
   /** The id of a seen user as SCIM spells it, matched case-insensitively (ids are GUIDs). */
   canonicalId(userId: string): string | undefined {
-    return this.#entries.has(userId) ? userId : this.#built().ids.get(userId.toLowerCase());
+    if (this.#entries.has(userId)) return userId;
+    const lower = userId.toLowerCase();
+    return this.#entries.has(lower) ? lower : this.#built().mixedCaseIds.get(lower);
   }
 
   /** Every distinct non-licence `roles[]` value, in first-seen order. */
@@ -141,24 +149,35 @@ export class UserDirectory {
   }
 
   #put(id: string, entry: DirectoryEntry): void {
-    this.#entries.set(id, entry);
+    this.#entries.set(id, this.#profile(entry));
     this.#index = undefined;
+  }
+
+  #profile(entry: DirectoryEntry): Profile {
+    const roles = [...new Set(entry.roles)].filter((value) => !isLicence(value));
+    const licence = licenceOf(entry.userType, entry.roles);
+    const key = JSON.stringify([licence ?? null, roles]);
+    let profile = this.#profiles.get(key);
+    if (!profile) {
+      profile = { roles, licence };
+      this.#profiles.set(key, profile);
+    }
+    return profile;
   }
 
   #built(): Index {
     if (this.#index) return this.#index;
-    const ids = new Map<string, string>();
+    const mixedCaseIds = new Map<string, string>();
     const roles = new Map<string, string[]>();
     const licences = new Map<Licence, string[]>();
-    for (const [id, e] of this.#entries) {
-      ids.set(id.toLowerCase(), id);
-      for (const value of new Set(e.roles)) {
-        if (isLicence(value)) continue;
+    for (const [id, { roles: values, licence }] of this.#entries) {
+      const lower = id.toLowerCase();
+      if (lower !== id) mixedCaseIds.set(lower, id);
+      for (const value of values) {
         const list = roles.get(value);
         if (list) list.push(id);
         else roles.set(value, [id]);
       }
-      const licence = licenceOf(e.userType, e.roles);
       if (licence) {
         const list = licences.get(licence);
         if (list) list.push(id);
@@ -166,7 +185,7 @@ export class UserDirectory {
       }
     }
     for (const list of [...roles.values(), ...licences.values()]) list.sort();
-    this.#index = { ids, roles, licences };
+    this.#index = { mixedCaseIds, roles, licences };
     return this.#index;
   }
 

@@ -113,9 +113,9 @@ export const ScimUser = z.looseObject({
 export type ScimUser = z.output<typeof ScimUser>;
 
 /**
- * A user as `GET /Groups/{id}/Users` lists it, validated for what membership needs: its id. The
- * endpoint returns full users, but validating every attribute of half a million members costs
- * seconds of a large sync; the other attributes are dropped.
+ * A user as `GET /Groups/{id}/Users?attributes=id` lists it, validated for what membership needs:
+ * its id. A server that ignores `attributes` returns full users; validating every attribute of
+ * half a million members would cost seconds of a large sync, so the other attributes are dropped.
  */
 export const ScimMemberUser = z.object({ id: z.string() });
 export type ScimMemberUser = z.output<typeof ScimMemberUser>;

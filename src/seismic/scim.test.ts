@@ -24,6 +24,17 @@ describe("SCIM calls", () => {
     expect(scimString('a"b')).toBe('"a\\"b"');
   });
 
+  it("asks a group's member pages for ids only, and reads full users when the server ignores that", async () => {
+    const { fake, client } = await startHarness();
+    fake.apiHandler = () => ({ json: listResponse([scimUser("u1"), scimUser("u2")], 2) });
+    const page = await client.listGroupMembers("g1", { startIndex: 1, count: 100 });
+    expect(page.Resources.map((u) => u.id)).toEqual(["u1", "u2"]);
+    const query = fake.apiRequests[0]?.query;
+    expect(query?.get("attributes")).toBe("id");
+    expect(query?.get("startIndex")).toBe("1");
+    expect(query?.get("count")).toBe("100");
+  });
+
   it("returns undefined when no user matches", async () => {
     const { fake, client } = await startHarness();
     fake.apiHandler = () => ({ json: listResponse([], 0) });

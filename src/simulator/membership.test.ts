@@ -38,6 +38,27 @@ describe("membership listings", () => {
     expect(all.map((u) => u.id)).toEqual(sim.state.groupMemberIds(g.id as string));
   });
 
+  it("returns only the attributes asked for (plus schemas and id) with `attributes`", async () => {
+    const g = sim.state.groups()[2] as Res;
+    const ids = (await call("GET", `/scim/v2/Groups/${g.id}/Users?count=100&attributes=id`))
+      .body as ListBody;
+    expect(ids.totalResults).toBe(350);
+    expect(ids.Resources.map((u) => u.id)).toEqual(
+      sim.state.groupMemberIds(g.id as string)?.slice(0, 100),
+    );
+    expect(ids.Resources[0]).toEqual({ schemas: [USER], id: ids.Resources[0]?.id });
+    const named = (
+      await call("GET", `/scim/v2/Groups/${g.id}/Users?count=1&attributes=userName,name.givenName`)
+    ).body as ListBody;
+    const full = sim.state.user(ids.Resources[0]?.id as string) as Res;
+    expect(named.Resources[0]).toEqual({
+      schemas: [USER],
+      id: full.id,
+      userName: full.userName,
+      name: full.name,
+    });
+  });
+
   it("answers an empty page for an empty group", async () => {
     const empty = sim.state.groups()[1] as Res;
     expect(empty.members).toEqual([]);

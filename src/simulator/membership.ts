@@ -4,6 +4,7 @@
 // the caller can tell "already exists" and "already revoked" apart from success. A switch makes
 // the two GET endpoints answer 404, as on a tenant without them.
 
+import { projected } from "./attributes.js";
 import { noEndpoint, type Reply } from "./http.js";
 import { findGroup, findUser } from "./lookup.js";
 import { listResponse, parsePage } from "./pagination.js";
@@ -23,7 +24,11 @@ function userGroups(ctx: ApiContext): Reply {
   const members = withMembers(ctx);
   return scim(
     200,
-    listResponse([...user.groups], page, (g) => renderGroup(g, ctx.baseUrl, members)),
+    listResponse(
+      [...user.groups],
+      page,
+      projected(ctx.query, (g) => renderGroup(g, ctx.baseUrl, members)),
+    ),
   );
 }
 
@@ -33,7 +38,11 @@ function groupUsers(ctx: ApiContext): Reply {
   const page = parsePage(ctx.query);
   return scim(
     200,
-    listResponse([...group.members], page, (u) => renderUser(u, ctx.baseUrl)),
+    listResponse(
+      [...group.members],
+      page,
+      projected(ctx.query, (u) => renderUser(u, ctx.baseUrl)),
+    ),
   );
 }
 

@@ -3,6 +3,7 @@
 // is not in Seismic's docs (Q5), so the router answers 405.
 
 import { randomUUID } from "node:crypto";
+import { projected } from "./attributes.js";
 import { URN } from "./catalog.js";
 import { groupFilter } from "./filter.js";
 import type { Reply } from "./http.js";
@@ -67,7 +68,11 @@ function list(ctx: ApiContext): Reply {
   const members = withMembers(ctx);
   return scim(
     200,
-    listResponse(groups, page, (g) => renderGroup(g, ctx.baseUrl, members)),
+    listResponse(
+      groups,
+      page,
+      projected(ctx.query, (g) => renderGroup(g, ctx.baseUrl, members)),
+    ),
   );
 }
 

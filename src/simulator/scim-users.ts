@@ -2,6 +2,7 @@
 // validation, full replace (PUT) and permanent delete. PATCH lives in user-patch.ts.
 
 import { randomUUID } from "node:crypto";
+import { projected } from "./attributes.js";
 import { userFilter, userNameEquals } from "./filter.js";
 import { type Reply, SCIM_JSON } from "./http.js";
 import { findUser } from "./lookup.js";
@@ -34,7 +35,11 @@ function list(ctx: ApiContext): Reply {
   const users = matchingUsers(ctx);
   return scim(
     200,
-    listResponse(users, page, (u) => renderUser(u, ctx.baseUrl)),
+    listResponse(
+      users,
+      page,
+      projected(ctx.query, (u) => renderUser(u, ctx.baseUrl)),
+    ),
   );
 }
 

@@ -24,6 +24,8 @@ export interface ResourceKey {
 
 export interface ResourceFilter {
   readonly resourceTypeId?: string;
+  /** Leave out resources of these types (e.g. types whose entitlements and grants are skipped). */
+  readonly excludeResourceTypeIds?: readonly string[];
   /** Only children of this resource. */
   readonly parent?: ResourceKey;
 }
@@ -96,6 +98,11 @@ export class RowQueries {
       ["parent_resource_type_id", filter.parent?.resourceType],
       ["parent_resource_id", filter.parent?.resource],
     ]);
+    const excluded = filter.excludeResourceTypeIds ?? [];
+    if (excluded.length > 0) {
+      where.push(`resource_type_id not in (${excluded.map(() => "?").join(", ")})`);
+      params.push(...excluded);
+    }
     return this.page(TABLES.resources, "id, data", where, params, limit).map((row) => ({
       rowId: Number(row.id),
       data: bytes(row.data),

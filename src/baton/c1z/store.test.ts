@@ -215,6 +215,11 @@ describe("C1zStore", () => {
     expect(
       store.resourcesAfter(syncId, 0, 10, { parent: { resourceType: "group", resource: "eng" } }),
     ).toHaveLength(1);
+    expect(
+      store
+        .resourcesAfter(syncId, 0, 10, { excludeResourceTypeIds: ["user"] })
+        .map((r) => r.resource.id?.resource),
+    ).toEqual(["eng", "backend"]);
     expect(store.resourceTypes(syncId).map((t) => t.id)).toEqual(["user", "group"]);
     expect(store.entitlement(syncId, "group:eng:member")?.slug).toBe("member");
     expect(

@@ -4,6 +4,7 @@
  * BatonID, and rows that point at types that were not synced are dropped, as the Go syncer does.
  */
 import type { DescMessage } from "@bufbuild/protobuf";
+import type { Any } from "@bufbuild/protobuf/wkt";
 import {
   BatonIDSchema,
   ExternalResourceMatchAllSchema,
@@ -107,7 +108,15 @@ export function isSkipped(
   type: ResourceType | undefined,
   phase: "entitlements" | "grants",
 ): boolean {
-  const marks = [...r.annotations, ...(type?.annotations ?? [])];
+  return skips([...r.annotations, ...(type?.annotations ?? [])], phase);
+}
+
+/** Whether a resource type asks the syncer to skip the phase for every resource of the type. */
+export function isTypeSkipped(type: ResourceType, phase: "entitlements" | "grants"): boolean {
+  return skips(type.annotations, phase);
+}
+
+function skips(marks: readonly Any[], phase: "entitlements" | "grants"): boolean {
   if (has(marks, SkipEntitlementsAndGrantsSchema)) return true;
   return phase === "entitlements"
     ? has(marks, SkipEntitlementsSchema)

@@ -26,7 +26,14 @@ import {
 } from "./checkpoint.js";
 import { CheckpointWriter, DEFAULT_CHECKPOINT_INTERVAL_MS } from "./checkpoint-writer.js";
 import type { ConnectorClients } from "./clients.js";
-import { acceptEntitlement, acceptGrant, acceptResource, idOf, isSkipped } from "./ingest-rules.js";
+import {
+  acceptEntitlement,
+  acceptGrant,
+  acceptResource,
+  idOf,
+  isSkipped,
+  isTypeSkipped,
+} from "./ingest-rules.js";
 import { sendsSyncId } from "./sdk-version.js";
 import {
   type SyncCounts,
@@ -343,12 +350,20 @@ class SyncRun {
     this.cp.perResource = this.cp.perResource.filter((a) => loaded.has(a.rowId));
     let buffer: { rowId: number; resource: Resource }[] = [];
     let exhausted = false;
+    // Types that skip the phase as a whole (users, typically the most numerous) are left out in
+    // the store's query: reading and decoding their rows only to skip them was ≈ 10 % of a
+    // 100,000-user sync. Resources that skip on their own annotations are still checked below.
+    const excludeResourceTypeIds = [...this.types.values()]
+      .filter((t) => isTypeSkipped(t, phase))
+      .map((t) => t.id);
     const next = (): PerResourceAction | undefined => {
       const waiting = this.cp.perResource.find((a) => !inFlight.has(a));
       if (waiting) return waiting;
       for (;;) {
         if (buffer.length === 0 && !exhausted) {
-          buffer = this.store.resourcesAfter(this.syncId, this.cp.cursor, 500);
+          buffer = this.store.resourcesAfter(this.syncId, this.cp.cursor, 500, {
+            excludeResourceTypeIds,
+          });
           exhausted = buffer.length === 0;
         }
         const row = buffer.shift();
