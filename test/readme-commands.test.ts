@@ -45,6 +45,20 @@ describe("README commands", () => {
     expect(grants.stdout).toMatch(/group:[0-9a-f-]+:member/);
   });
 
+  it("memory: the node command that restores V8's own heap sizing runs a sync", async () => {
+    const line =
+      "node --semi-space-growth-factor=2 --heap-growing-percent=0 dist/src/main.js --demo";
+    expect(readme).toContain(line);
+    // `run` starts `node <first> <rest…>`: the node flags go first, then the built binary.
+    const [first = "", ...rest] = line
+      .replace(/^node /, "")
+      .replace("dist/src/main.js", seismicBin)
+      .split(" ");
+    const synced = await run(first, rest, { BATON_LOG_LEVEL: "warn" }, dir);
+    expect(synced.code).toBe(0);
+    expect(synced.stdout).toMatch(/Synced into sync\.c1z/);
+  });
+
   it("provisioning example: grant a group membership found in the demo file", async () => {
     const synced = await sh("npx baton-seismic --demo --file demo.c1z", dir);
     expect(synced.code).toBe(0);
