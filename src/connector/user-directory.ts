@@ -6,7 +6,7 @@
  *
  * It lives for the whole sync, so it is kept small: users share one interned profile per distinct
  * combination of roles and licence (a tenant has a few hundred at most), and the only string kept
- * per user is the id. At 100,000 users that is ≈ 10 MB instead of ≈ 40 MB for the raw projection.
+ * per user is the id. At 100,000 users that is ≈ 12 MB (with the index) instead of ≈ 40 MB.
  */
 import type { ScimListResponse, ScimUser } from "../seismic/index.js";
 import { nextStartIndex } from "../seismic/index.js";

@@ -7,6 +7,7 @@
 import type { Json } from "./render.js";
 
 const ALWAYS = ["schemas", "id"];
+const CORE_URN_PREFIX = /^urn:ietf:params:scim:schemas:core:2\.0:(?:user|group):/;
 
 /** The projection the request asks for, or undefined when it asks for the default set. */
 export function attributeProjection(
@@ -16,7 +17,8 @@ export function attributeProjection(
   if (raw === null || raw.trim() === "") return undefined;
   const wanted = raw
     .split(",")
-    .map((a) => a.trim().toLowerCase())
+    // Core attributes may be given fully qualified (`urn:…:core:2.0:User:userName`).
+    .map((a) => a.trim().toLowerCase().replace(CORE_URN_PREFIX, ""))
     .filter((a) => a !== "");
   const keeps = (key: string): boolean => {
     const k = key.toLowerCase();

@@ -48,7 +48,10 @@ describe("membership listings", () => {
     );
     expect(ids.Resources[0]).toEqual({ schemas: [USER], id: ids.Resources[0]?.id });
     const named = (
-      await call("GET", `/scim/v2/Groups/${g.id}/Users?count=1&attributes=userName,name.givenName`)
+      await call(
+        "GET",
+        `/scim/v2/Groups/${g.id}/Users?count=1&attributes=urn:ietf:params:scim:schemas:core:2.0:User:userName,name.givenName`,
+      )
     ).body as ListBody;
     const full = sim.state.user(ids.Resources[0]?.id as string) as Res;
     expect(named.Resources[0]).toEqual({

@@ -3,7 +3,7 @@
  * throughput from the machine's memory: on a host with tens of GB it grows the young generation
  * to 2 × 64 MB as soon as much data survives a collection (a sync's pages in flight always do),
  * and lets the old generation grow to 3–4 × the live data between full collections. A
- * 100,000-user sync then held ≈ 650 MB of RSS for ≈ 60 MB of live data. Connectors run as
+ * 100,000-user sync then held ≈ 650–800 MB of RSS for ≈ 90 MB of live data. Connectors run as
  * sidecars and jobs with memory limits, so the harness trades some CPU (≈ 14 % of a large sync's
  * wall time, see BENCHMARKS.md) for a heap that stays near its live size:
  *
