@@ -15,6 +15,11 @@
  * V8 reads both whenever the heap grows, so setting them at start-up takes effect, also for the
  * worker threads started afterwards; `--max-semi-space-size` would not (it is fixed when the heap
  * is created). An operator's own heap flags, given to `node` or in NODE_OPTIONS, win.
+ *
+ * Node warns that flags changed after start-up may behave unpredictably. These two are numbers
+ * V8's sizing heuristics read (no code or object layout depends on them), and every test and
+ * benchmark runs the binary with them. Setting them on the command line instead would only
+ * reach users who start the binary through its shebang, not `node dist/src/main.js`.
  */
 import { setFlagsFromString } from "node:v8";
 
