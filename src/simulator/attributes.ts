@@ -10,9 +10,7 @@ const ALWAYS = ["schemas", "id"];
 const CORE_URN_PREFIX = /^urn:ietf:params:scim:schemas:core:2\.0:(?:user|group):/;
 
 /** The projection the request asks for, or undefined when it asks for the default set. */
-function attributeProjection(
-  query: URLSearchParams,
-): ((resource: Json) => Json) | undefined {
+function attributeProjection(query: URLSearchParams): ((resource: Json) => Json) | undefined {
   const raw = query.get("attributes");
   if (raw === null || raw.trim() === "") return undefined;
   const wanted = raw
