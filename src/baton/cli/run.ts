@@ -14,7 +14,9 @@ import { suggestion } from "./resolve-config.js";
 import { allFields, makeRunContext, type RunContext, reportFailure } from "./run-context.js";
 import { capabilitiesDocument, configDocument } from "./schema-commands.js";
 import { serveCommand } from "./serve-command.js";
+import { serviceCommand, wantsServiceMode } from "./service-command.js";
 import { refuseUnsupported, syncCommand } from "./sync-command.js";
+import { targetedSyncCommand, wantsTargetedSync } from "./targeted-sync-command.js";
 import { typedFlags, yargsOptions } from "./yargs-options.js";
 
 /** Runs `action` with a resolved context and maps failures to exit codes. */
@@ -53,20 +55,32 @@ export async function runCli(def: ConnectorDefinition, args: readonly string[]):
     .wrap(Math.min(110, process.stdout.columns || 110))
     .command(
       "$0",
-      "Sync into --file (default), or run one provisioning operation with --provisioning",
+      "Sync into --file (default), run one provisioning operation with --provisioning, or run under ConductorOne with --client-id and --client-secret",
       withOptions,
       (argv) =>
         withContext(def, argv, (ctx, signal) =>
-          wantsProvisioning(ctx.config)
-            ? provisionCommand(def, ctx)
-            : syncCommand(def, ctx, signal),
+          wantsServiceMode(ctx.config)
+            ? serviceCommand(def, ctx)
+            : wantsProvisioning(ctx.config)
+              ? provisionCommand(def, ctx)
+              : wantsTargetedSync(ctx.config)
+                ? targetedSyncCommand(def, ctx, signal)
+                : syncCommand(def, ctx, signal),
         ),
     )
     .command(
       "serve",
       "Serve the c1.connector.v2 gRPC API (sidecar mode) on --listen",
       withOptions,
-      (argv) => withContext(def, argv, (ctx) => serveCommand(def, ctx)),
+      (argv) =>
+        withContext(def, argv, (ctx) => {
+          if (wantsServiceMode(ctx.config)) {
+            throw new UsageError(
+              "--client-id/--client-secret (BATON_CLIENT_ID/BATON_CLIENT_SECRET) select ConductorOne service mode, which runs without a command: drop `serve`, or unset them to serve as a sidecar",
+            );
+          }
+          return serveCommand(def, ctx);
+        }),
     )
     .command(
       "health",

@@ -1,6 +1,7 @@
 /**
  * The standard Baton flags (spec §11.2) this runtime supports, plus the sidecar and remote-sync
- * flags of this project. Connector-specific fields are appended by each connector.
+ * flags of this project and those of ConductorOne service mode. Connector-specific fields are
+ * appended by each connector.
  */
 import type { Field } from "./fields.js";
 
@@ -52,6 +53,13 @@ export const standardFields: readonly Field[] = [
     description: "Sync only these resource type ids (comma-separated).",
   },
   {
+    name: "sync-resources",
+    kind: "string-list",
+    group: "Sync",
+    description:
+      "A partial sync of only these resources, with their entitlements and grants: TYPE:ID or a Baton id bid:r:TYPE/ID (comma-separated).",
+  },
+  {
     name: "skip-entitlements-and-grants",
     kind: "boolean",
     group: "Sync",
@@ -79,8 +87,8 @@ export const standardFields: readonly Field[] = [
     name: "c1z-temp-dir",
     kind: "string",
     group: "Sync",
-    hidden: true,
-    description: "Directory for temporary files of the c1z reader.",
+    description:
+      "Directory for temporary files: service mode's sync files and the c1z reader's (default: the OS temp dir).",
   },
   {
     name: "provisioning",
@@ -206,16 +214,47 @@ export const standardFields: readonly Field[] = [
   {
     name: "client-id",
     kind: "string",
-    group: "General",
-    hidden: true,
-    description: "ConductorOne service mode is not supported by this connector.",
+    group: "Service",
+    description:
+      "ConductorOne client id (NAME@TENANT.conductor.one/USE): with --client-secret, run in service mode under ConductorOne.",
   },
   {
     name: "client-secret",
     kind: "string",
-    group: "General",
-    hidden: true,
+    group: "Service",
     secret: true,
-    description: "ConductorOne service mode is not supported by this connector.",
+    description: "ConductorOne client secret (secret-token:conductorone.com:v1:…), never logged.",
+  },
+  {
+    name: "task-concurrency",
+    kind: "integer",
+    group: "Service",
+    default: 3,
+    min: 1,
+    max: 100,
+    description: "Service mode: tasks processed at once.",
+  },
+  {
+    name: "health-check",
+    kind: "boolean",
+    group: "Service",
+    default: false,
+    description: "Service mode: serve HTTP /health, /ready and /live for probes.",
+  },
+  {
+    name: "health-check-port",
+    kind: "integer",
+    group: "Service",
+    default: 8081,
+    min: 0,
+    max: 65535,
+    description: "Service mode: port of the health endpoints.",
+  },
+  {
+    name: "health-check-bind-address",
+    kind: "string",
+    group: "Service",
+    default: "127.0.0.1",
+    description: "Service mode: address the health endpoints listen on.",
   },
 ];

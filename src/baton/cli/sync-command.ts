@@ -139,11 +139,6 @@ async function checkReachable(remote: {
  */
 /** Refuses flags this connector accepts for compatibility but cannot honour. */
 export function refuseUnsupported(c: Record<string, unknown>): void {
-  if (c.clientId || c.clientSecret) {
-    throw new UsageError(
-      "--client-id/--client-secret select ConductorOne service mode, which this connector does not support; run `serve` as a sidecar or a one-shot sync instead",
-    );
-  }
   if (c.ticketing)
     throw new UsageError("--ticketing: this connector has no ticketing support; remove the flag");
 }
