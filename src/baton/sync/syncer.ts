@@ -473,10 +473,15 @@ export async function runSync(
   };
   // Like the Go syncer, a Validate error aborts: the connector's builder has already retried
   // transient failures, and a refused credential must stop the sync at once.
-  const validated = await callWithRetry("Validate", "", () => clients.connector.validate({}), {
-    ...policy,
-    maxAttempts: 1,
-  });
+  const validated = await callWithRetry(
+    "Validate",
+    "",
+    () => clients.connector.validate({}, { signal: options.signal }),
+    {
+      ...policy,
+      maxAttempts: 1,
+    },
+  );
 
   const type = options.skipEntitlementsAndGrants ? "resources_only" : "full";
   const previous = store.latestUnfinishedSync(type);

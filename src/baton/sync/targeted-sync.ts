@@ -60,7 +60,12 @@ export async function runTargetedSync(
   options: TargetedSyncOptions,
 ): Promise<SyncResult> {
   const run = new TargetedRun(clients, store, options);
-  const validated = await run.call("Validate", "", () => clients.connector.validate({}), 1);
+  const validated = await run.call(
+    "Validate",
+    "",
+    () => clients.connector.validate({}, { signal: options.signal }),
+    1,
+  );
   run.activeSyncId = sendsSyncId(validated.sdkVersion) ? run.syncId : "";
   await run.run();
   store.endSync(run.syncId);
