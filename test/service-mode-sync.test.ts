@@ -221,6 +221,32 @@ describe("sync tasks in service mode", () => {
     expect(readdirSync(tempDir)).toEqual([]);
   });
 
+  it("without --provisioning a grant task fails non-retryably and touches nothing", async () => {
+    const id = fake.taskId();
+    const before = sim.state.totalCalls();
+    fake.enqueue({
+      task: {
+        id,
+        taskType: {
+          case: "grant",
+          value: {
+            entitlement: {
+              id: "group:x:member",
+              resource: { id: { resourceType: "group", resource: "x" } },
+            },
+            principal: { id: { resourceType: "user", resource: "y" } },
+          },
+        },
+      } as TaskInit,
+    });
+    await fake.waitFor(() => fake.finishes.some((f) => f.request.taskId === id), "FinishTask");
+    const finish = fake.finishes.find((f) => f.request.taskId === id);
+    expect(finish?.request.status?.code).toBe(Code.FailedPrecondition);
+    expect(finish?.request.status?.message).toMatch(/provisioning is not enabled/);
+    expect(finish?.request.finalState).toMatchObject({ value: { nonRetryable: true } });
+    expect(sim.state.totalCalls()).toBe(before);
+  });
+
   it("heartbeat cancelled=true stops the sync: FinishTask Canceled, retryable, no upload", async () => {
     // Every tenant call now takes 8 s, so only a cancellation can end the sync soon.
     sim.setFaults({ slowRate: 1, slowMs: 8000 });

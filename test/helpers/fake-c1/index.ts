@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { createSecureServer, type Http2SecureServer } from "node:http2";
 import type { AddressInfo } from "node:net";
 import { create, createRegistry, type MessageInitShape, toJson } from "@bufbuild/protobuf";
+import { WireType } from "@bufbuild/protobuf/wire";
 import { durationFromMs } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, type HandlerContext } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
@@ -29,7 +30,8 @@ export type TaskInit = MessageInitShape<typeof TaskSchema>;
 
 /** One scripted GetTask answer. */
 export type PollAnswer =
-  | { task: TaskInit; nextPollMs?: number }
+  /** `unknownType` adds a task_type field of that number the client cannot know. */
+  | { task: TaskInit; nextPollMs?: number; unknownType?: number }
   | { error: Code }
   | { idle: true; nextPollMs?: number };
 
@@ -77,6 +79,8 @@ export interface FakeC1 {
   readonly calls: RecordedCall[];
   readonly hellos: BatonServiceHelloRequest[];
   readonly finishes: { t: number; request: BatonServiceFinishTaskRequest }[];
+  /** Tasks handed out by GetTask, in order. */
+  readonly handedOut: { t: number; taskId: string }[];
   readonly uploads: Upload[];
   readonly beats: Map<string, number>;
   /** Problems the fake saw: bad tokens, bad uploads, bad ids. */
@@ -119,6 +123,7 @@ export async function startFakeC1(options: FakeC1Options = {}): Promise<FakeC1> 
     calls: [] as RecordedCall[],
     hellos: [] as BatonServiceHelloRequest[],
     finishes: [] as { t: number; request: BatonServiceFinishTaskRequest }[],
+    handedOut: [] as { t: number; taskId: string }[],
     uploads: [] as Upload[],
     beats: new Map<string, number>(),
     violations: [] as string[],
@@ -177,7 +182,16 @@ export async function startFakeC1(options: FakeC1Options = {}): Promise<FakeC1> 
           const nextPoll = durationFromMs(
             "task" in a ? (a.nextPollMs ?? 0) : (a.nextPollMs ?? options.idlePollMs ?? 100),
           );
-          return "task" in a ? { task: create(TaskSchema, a.task), nextPoll } : { nextPoll };
+          if (!("task" in a)) return { nextPoll };
+          const task = create(TaskSchema, a.task);
+          if (a.unknownType !== undefined) {
+            // An empty message in a field this build has never heard of.
+            task.$unknown = [
+              { no: a.unknownType, wireType: WireType.LengthDelimited, data: new Uint8Array([0]) },
+            ];
+          }
+          fake.handedOut.push({ t: performance.now(), taskId: task.id });
+          return { task, nextPoll };
         },
         async getTasks() {
           throw new ConnectError("not served by the fake", Code.Unimplemented);
