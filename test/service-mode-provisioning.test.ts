@@ -303,9 +303,12 @@ describe("provisioning and other tasks in service mode", () => {
     }
   });
 
-  it("logs one start and one end line per task, and the fake saw no protocol violation", () => {
+  it("logs one start and one end line per task, and the fake saw no protocol violation", async () => {
     expect(fake.violations).toEqual([]);
     const finished = new Set(fake.finishes.map((f) => f.request.taskId));
+    // The end line follows FinishTask's answer: wait until the last one reached stderr.
+    const ended = () => service.records().filter((r) => r.msg === "task finished").length;
+    await fake.waitFor(() => ended() >= finished.size, "every task's end line");
     for (const id of finished) {
       const lines = service.records().filter((r) => r.task_id === id);
       expect(lines.map((l) => l.msg)).toEqual(["task started", "task finished"]);

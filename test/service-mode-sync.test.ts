@@ -283,6 +283,7 @@ describe("sync tasks in service mode", () => {
       expect(readdirSync(tempDir)).toEqual([]);
       // One start and one end line per task.
       const lines = service.records().filter((l) => l.task_id === id);
+      // The process has exited: every line it wrote is in.
       expect(lines.map((l) => l.msg)).toEqual(["task started", "task finished"]);
     } finally {
       sim.setFaults(undefined);

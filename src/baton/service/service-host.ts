@@ -63,6 +63,8 @@ export interface ServiceHostOptions {
   /** Whether `apiHost` came from BATON_C1_API_HOST (to name it in errors). */
   apiHostFromEnv: boolean;
   hostId: string;
+  /** Trusted roots (default: the bundled, system and NODE_EXTRA_CA_CERTS ones). */
+  ca?: readonly string[];
   /** The binary's name and version, for Hello and the user agent. */
   build: { name: string; version: string };
   taskConcurrency: number;
@@ -85,7 +87,7 @@ const STOP_SIGNALS = ["SIGTERM", "SIGINT"] as const;
 export async function runServiceHost(o: ServiceHostOptions): Promise<void> {
   const sleep = o.sleep ?? realSleep;
   const userAgent = `${o.clientId.clientName} ${o.build.name}/${o.build.version} node/${process.versions.node}`;
-  const ca = trustedCertificates();
+  const ca = o.ca ?? trustedCertificates();
   const tokens = new C1TokenSource({
     id: o.clientId,
     secret: o.clientSecret,

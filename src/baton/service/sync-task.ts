@@ -48,6 +48,8 @@ export async function syncTask(
   try {
     first = await ctx.api.heartbeat(taskId, ctx.signal);
   } catch (e) {
+    // Our own shutdown: report the claimed task as cancelled, so C1 issues it again at once.
+    if (ctx.signal.aborted) return failed(abortReason(ctx.signal), false);
     // Go returns without FinishTask here: C1 re-issues the task once heartbeats stop.
     return { kind: "unreported", reason: `first heartbeat failed: ${errorText(e)}` };
   }
