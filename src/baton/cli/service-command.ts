@@ -73,6 +73,12 @@ export async function serviceCommand(
     : [];
   const hostId = env.BATON_HOST_ID?.trim() || safeHostname() || def.name;
 
+  if (/^(1|true|yes)$/i.test(env.BATON_GET_TASKS?.trim() ?? "")) {
+    ctx.logger.warn(
+      {},
+      "BATON_GET_TASKS: batched polling is not implemented; polling one task at a time with GetTask",
+    );
+  }
   const instance = await def.create(c, { logger: ctx.logger, scrubber: ctx.scrubber });
   try {
     await runServiceHost({

@@ -13,7 +13,6 @@ import type { Grant } from "../../gen/c1/connector/v2/grant_pb.js";
 import type { Resource, ResourceType } from "../../gen/c1/connector/v2/resource_pb.js";
 import { pickAll } from "../annotations.js";
 import type { SyncStore } from "../c1z/store.js";
-import { UsageError } from "../errors.js";
 import { entitlementId, resourceKey } from "../ids.js";
 import { realSleep, type Sleep } from "../retry.js";
 import { callWithRetry, SyncCallError } from "./call-with-retry.js";
@@ -34,6 +33,7 @@ import {
   isSkipped,
   isTypeSkipped,
 } from "./ingest-rules.js";
+import { listSyncedResourceTypes } from "./resource-types.js";
 import { sendsSyncId } from "./sdk-version.js";
 import {
   type SyncCounts,
@@ -162,32 +162,11 @@ class SyncRun {
   }
 
   private async listResourceTypes(): Promise<void> {
-    const listed: ResourceType[] = [];
-    let token = "";
-    do {
-      const page = await this.call("ListResourceTypes", "", () =>
-        this.clients.resourceTypes.listResourceTypes(
-          {
-            pageToken: token,
-            activeSyncId: this.activeSyncId,
-          },
-          { signal: this.signal },
-        ),
-      );
-      listed.push(...page.list.filter((t) => t.id !== ""));
-      token = page.nextPageToken;
-    } while (token !== "");
-    const wanted = this.options.resourceTypeIds;
-    if (wanted && wanted.length > 0) {
-      const known = new Set(listed.map((t) => t.id));
-      const unknown = wanted.filter((w) => !known.has(w));
-      if (unknown.length > 0) {
-        throw new UsageError(
-          `--sync-resource-types names types the connector does not have: ${unknown.join(", ")} (it has: ${[...known].join(", ")})`,
-        );
-      }
-    }
-    const kept = wanted && wanted.length > 0 ? listed.filter((t) => wanted.includes(t.id)) : listed;
+    const kept = await listSyncedResourceTypes(this.clients, (c, t, fn) => this.call(c, t, fn), {
+      activeSyncId: this.activeSyncId,
+      signal: this.signal,
+      ...(this.options.resourceTypeIds ? { wanted: this.options.resourceTypeIds } : {}),
+    });
     for (const t of kept) this.types.set(t.id, t);
     this.counts.resourceTypes = kept.length;
     this.advance("resources", () => {

@@ -18,6 +18,7 @@ import { realSleep } from "../retry.js";
 import { callWithRetry, SyncCallError } from "./call-with-retry.js";
 import type { ConnectorClients } from "./clients.js";
 import { acceptEntitlement, acceptGrant, acceptResource, idOf, isSkipped } from "./ingest-rules.js";
+import { listSyncedResourceTypes } from "./resource-types.js";
 import { sendsSyncId } from "./sdk-version.js";
 import type { SyncCounts, SyncOptions, SyncResult } from "./sync-types.js";
 import { runPool } from "./work-pool.js";
@@ -128,20 +129,11 @@ class TargetedRun {
   }
 
   private async listResourceTypes(): Promise<void> {
-    const listed: ResourceType[] = [];
-    let token = "";
-    do {
-      const page = await this.call("ListResourceTypes", "", () =>
-        this.clients.resourceTypes.listResourceTypes(
-          { pageToken: token, activeSyncId: this.activeSyncId },
-          { signal: this.signal },
-        ),
-      );
-      listed.push(...page.list.filter((t) => t.id !== ""));
-      token = page.nextPageToken;
-    } while (token !== "");
-    const wanted = this.options.resourceTypeIds ?? [];
-    const kept = wanted.length > 0 ? listed.filter((t) => wanted.includes(t.id)) : listed;
+    const kept = await listSyncedResourceTypes(this.clients, (c, t, fn) => this.call(c, t, fn), {
+      activeSyncId: this.activeSyncId,
+      signal: this.signal,
+      ...(this.options.resourceTypeIds ? { wanted: this.options.resourceTypeIds } : {}),
+    });
     for (const t of kept) this.types.set(t.id, t);
     const unknown = this.options.targets.filter((t) => !this.types.has(t.id.resourceType));
     if (unknown.length > 0) {
