@@ -25,17 +25,23 @@ export function wantsServiceMode(c: Record<string, unknown>): boolean {
   return Boolean(c.clientId || c.clientSecret);
 }
 
+/** Minted tokens and assertions the log scrubber keeps hiding (a token lives an hour or so). */
+const MINTED_KEPT = 32;
+
 /** `host` or `host:port`, as BATON_C1_API_HOST may give it. */
 const HOST_PORT = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
-/** Runs service mode until stopped; returns the exit code. */
+/**
+ * Runs service mode until stopped; returns the exit code. `hooks` observe polls and tasks (the
+ * seam for metrics).
+ */
 export async function serviceCommand(
   def: ConnectorDefinition,
   ctx: RunContext,
-  options: { signal?: AbortSignal; hooks?: ServiceHooks; env?: NodeJS.ProcessEnv } = {},
+  hooks?: ServiceHooks,
 ): Promise<number> {
   const c = ctx.config;
-  const env = options.env ?? process.env;
+  const env = process.env;
   if (!c.clientId) {
     throw new UsageError(
       `${CLIENT_SECRET_SOURCE} is set but ${CLIENT_ID_SOURCE} is not: service mode needs both`,
@@ -80,6 +86,7 @@ export async function serviceCommand(
     );
   }
   const instance = await def.create(c, { logger: ctx.logger, scrubber: ctx.scrubber });
+  const minted: string[] = [];
   try {
     await runServiceHost({
       connector: instance.connector,
@@ -109,9 +116,14 @@ export async function serviceCommand(
           }
         : {}),
       logger: ctx.logger,
-      onSecret: (s) => ctx.scrubber.add(s),
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.hooks ? { hooks: options.hooks } : {}),
+      onSecret: (s) => {
+        ctx.scrubber.add(s);
+        // A daemon mints a token (and an assertion) every hour: keep scrubbing the recent ones
+        // only, long expired, so scrubbing every log line does not grow without bound.
+        minted.push(s);
+        if (minted.length > MINTED_KEPT) ctx.scrubber.remove(minted.shift() ?? "");
+      },
+      ...(hooks ? { hooks } : {}),
     });
   } finally {
     await instance.close();

@@ -12,7 +12,6 @@
  * short. Then the process exits 0.
  */
 import { Code, ConnectError } from "@connectrpc/connect";
-import type { Task } from "../../gen/c1/connectorapi/baton/v1/baton_pb.js";
 import type { Connector } from "../connector.js";
 import { realSleep, type Sleep } from "../retry.js";
 import { inProcessTransport } from "../sync/clients.js";
@@ -26,31 +25,12 @@ import type { ServiceLogger } from "./service-logger.js";
 import { startupHello } from "./startup-hello.js";
 import { taskClients } from "./task-clients.js";
 import type { SyncSettings, TaskContext } from "./task-context.js";
-import { handleTask, isSyncTask, taskTypeName } from "./task-dispatch.js";
-import { failed, type TaskOutcome } from "./task-outcome.js";
+import { runTask, type ServiceHooks, shutdown } from "./task-runner.js";
 import { C1TokenSource } from "./token-source.js";
 import { trustedCertificates } from "./trust-store.js";
 
 /** How long non-sync tasks may finish after a stop request. */
 export const DEFAULT_DRAIN_TIMEOUT_MS = 20_000;
-
-/** What a task's end looks like to observers (logs, and the metrics of a later issue). */
-export interface TaskEnd {
-  taskId: string;
-  type: string;
-  outcome: TaskOutcome["kind"];
-  code?: Code;
-  nonRetryable?: boolean;
-  durationMs: number;
-}
-
-/** Optional observers, a seam for metrics: called synchronously, must not throw. */
-export interface ServiceHooks {
-  onStarted?(info: { hostId: string; apiHost: string; health?: string }): void;
-  onPoll?(ok: boolean): void;
-  onTaskStart?(info: { taskId: string; type: string }): void;
-  onTaskEnd?(info: TaskEnd): void;
-}
 
 export interface ServiceHostOptions {
   connector: Connector;
@@ -82,6 +62,8 @@ export interface ServiceHostOptions {
 }
 
 const STOP_SIGNALS = ["SIGTERM", "SIGINT"] as const;
+
+export type { ServiceHooks, TaskEnd } from "./task-runner.js";
 
 /** Runs until stopped; throws a UsageError (exit 1) when start-up cannot succeed. */
 export async function runServiceHost(o: ServiceHostOptions): Promise<void> {
@@ -184,7 +166,14 @@ export async function runServiceHost(o: ServiceHostOptions): Promise<void> {
       logger: o.logger,
       ...(o.hooks?.onPoll ? { onPoll: (ok: boolean) => o.hooks?.onPoll?.(ok) } : {}),
       run: (task) => {
-        const p = runTask(task, context, stopping.signal, hardStop.signal, api, o);
+        const p = runTask(task, {
+          context,
+          stopping: stopping.signal,
+          hardStop: hardStop.signal,
+          api,
+          logger: o.logger,
+          ...(o.hooks ? { hooks: o.hooks } : {}),
+        });
         running.add(p);
         return p.finally(() => running.delete(p));
       },
@@ -205,80 +194,4 @@ export async function runServiceHost(o: ServiceHostOptions): Promise<void> {
     connection.close();
   }
   o.logger.info({}, "service mode stopped");
-}
-
-/** The abort reason of a shutdown: a Canceled error that names it. */
-function shutdown(why: string): ConnectError {
-  return new ConnectError(`the connector is shutting down (${why})`, Code.Canceled);
-}
-
-/** Runs one task, logs its start and end, and reports its outcome. */
-async function runTask(
-  task: Task,
-  context: (signal: AbortSignal) => TaskContext,
-  stopping: AbortSignal,
-  hardStop: AbortSignal,
-  api: BatonApi,
-  o: ServiceHostOptions,
-): Promise<void> {
-  const type = taskTypeName(task);
-  const fields = { task_id: task.id, task_type: type };
-  const started = Date.now();
-  o.logger.info(fields, "task started");
-  o.hooks?.onTaskStart?.({ taskId: task.id, type });
-  // Syncs stop as soon as shutdown begins; everything else only at the end of the drain.
-  const signal = isSyncTask(task) ? AbortSignal.any([stopping, hardStop]) : hardStop;
-  let outcome: TaskOutcome;
-  if (stopping.aborted && task.taskType.case !== "hello") {
-    outcome = failed(stopping.reason, false);
-  } else {
-    try {
-      outcome = await handleTask(task, context(signal));
-    } catch (e) {
-      outcome = failed(e, false);
-    }
-    if (outcome.kind === "failure" && signal.aborted && outcome.error.code !== Code.Canceled) {
-      outcome = failed(signal.reason, false);
-    }
-  }
-  const end: TaskEnd = {
-    taskId: task.id,
-    type,
-    outcome: outcome.kind,
-    durationMs: Date.now() - started,
-    ...(outcome.kind === "failure"
-      ? { code: outcome.error.code, nonRetryable: outcome.nonRetryable }
-      : {}),
-  };
-  if (outcome.kind === "unreported") {
-    o.logger.info(
-      { ...fields, duration_ms: end.durationMs, reason: outcome.reason },
-      "task ended (not reported)",
-    );
-  } else {
-    try {
-      await api.finishTask(task.id, outcome);
-    } catch (e) {
-      o.logger.error(
-        { ...fields, err: ConnectError.from(e).message },
-        "could not report the task's outcome to ConductorOne",
-      );
-    }
-    o.logger.info(
-      {
-        ...fields,
-        duration_ms: end.durationMs,
-        outcome: outcome.kind,
-        ...(outcome.kind === "failure"
-          ? {
-              code: Code[outcome.error.code],
-              non_retryable: outcome.nonRetryable,
-              err: outcome.error.rawMessage,
-            }
-          : {}),
-      },
-      "task finished",
-    );
-  }
-  o.hooks?.onTaskEnd?.(end);
 }
