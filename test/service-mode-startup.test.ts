@@ -158,6 +158,8 @@ describe("service mode start-up", () => {
       expect(req?.header.alg).toBe("EdDSA");
       expect(req?.claims.aud).toBe("tenant.conductor.one");
       expect(req?.userAgent).toMatch(/^baton-c1-credential-provider test-1 baton-seismic\//);
+      // The gRPC user agent starts with the client name, as Go's does.
+      expect(calls[0]?.userAgent).toMatch(/^test-1 baton-seismic\/\S+ node\//);
     });
 
     it("says Hello first, retrying Unavailable after 1 s and 2 s, with host, build, OS and metadata", async () => {
