@@ -52,11 +52,12 @@ import {
 export type { BuildOptions };
 
 /**
- * The Go SDK version whose observable behaviour this runtime reproduces. Reported as Validate's
- * `sdk_version`: hosts send `active_sync_id` only to connectors at ≥ 0.4.3, and a pre-release
- * suffix would fail that check, so this stays plain semver.
+ * The Go SDK version whose observable behaviour this runtime reproduces, spelt as Go connectors
+ * report it in Validate's `sdk_version` (Go semver, with the leading "v"). Hosts send
+ * `active_sync_id` only to connectors at ≥ v0.4.3, and a pre-release suffix would fail that
+ * check, so this stays a plain release version.
  */
-export const SDK_VERSION = "0.25.0";
+export const SDK_VERSION = "v0.25.0";
 
 /** Registers every service of the connector on a Connect router. */
 export function registerConnector(

@@ -13,7 +13,7 @@ export interface BuildOptions {
   provisioning: boolean;
   /** Waits between builder-level retries; injectable so tests need not sleep. */
   sleep: Sleep;
-  /** Version reported in Validate's `sdk_version` (plain semver, ≥ 0.4.3). */
+  /** Version reported in Validate's `sdk_version` (Go semver such as `v0.25.0`, ≥ v0.4.3). */
   sdkVersion: string;
   /** Called after the connector validated (the server flips its health check to SERVING). */
   onValidated?: () => void;
