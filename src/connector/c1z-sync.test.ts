@@ -64,6 +64,21 @@ describe("full sync into a c1z", () => {
         ).size,
       );
       expect(reader.entitlement("role:Field%20Sales%3A%20EMEA:assigned")).toBeDefined();
+
+      // The sync's row counts, cached in v1_sync_runs.stats as the Go SDK caches them.
+      const run = reader.syncs().find((s) => s.syncId === reader.syncId());
+      const types = ["group", "license", "platform_role", "role", "user"];
+      const stats = JSON.parse(run?.stats ?? "{}");
+      expect(stats).toEqual({
+        resource_types: 5,
+        resources: reader.resources().length,
+        entitlements: reader.entitlements().length,
+        grants: grants.length,
+        resources_by_resource_type: Object.fromEntries(types.map((t) => [t, byType(t).length])),
+        grants_by_resource_type: Object.fromEntries(
+          types.filter((t) => ofType(t) > 0).map((t) => [t, ofType(t)]),
+        ),
+      });
     } finally {
       reader.close();
     }
