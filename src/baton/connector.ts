@@ -66,6 +66,13 @@ export interface ResourceSyncer {
   grant?(principal: Resource, entitlement: Entitlement, ctx: CallContext): Promise<ProvisionResult>;
   /** Revokes a grant on a resource of this type, acting on its entitlement and principal. */
   revoke?(grant: Grant, ctx: CallContext): Promise<ProvisionResult>;
+  /**
+   * Why grants on this type cannot be provisioned (its entitlements are read-only). Without
+   * grant/revoke the type does not advertise CAPABILITY_PROVISION; with this reason its Grant
+   * and Revoke answer FailedPrecondition carrying the reason (`grant_cancelled`), so platforms
+   * show it instead of retrying. Without either they answer Unimplemented.
+   */
+  readonly provisioningRefusal?: string;
   /** Deletes (or deactivates) a resource of this type. */
   delete?(
     id: ResourceId,

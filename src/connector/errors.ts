@@ -89,8 +89,9 @@ export function guardSyncer(s: ResourceSyncer): ResourceSyncer {
     entitlements: (resource, page, ctx) => mapErrors(() => s.entitlements(resource, page, ctx)),
     grants: (resource, page, ctx) => mapErrors(() => s.grants(resource, page, ctx)),
   };
-  const { staticEntitlements, get, grant, revoke, accounts } = s;
+  const { staticEntitlements, get, grant, revoke, accounts, provisioningRefusal } = s;
   const del = s.delete;
+  if (provisioningRefusal !== undefined) guarded.provisioningRefusal = provisioningRefusal;
   if (staticEntitlements) {
     guarded.staticEntitlements = (page, ctx) =>
       mapErrors(() => staticEntitlements.call(s, page, ctx));
