@@ -24,7 +24,7 @@ import {
 } from "../../gen/c1/connector/v2/resource_pb.js";
 import type { AccountManager, ProvisionResult, ResourceSyncer } from "../connector.js";
 import { grantCancelled, invalidArgument, provisioningDisabled } from "../errors.js";
-import { enforce, must, optional, resourceIdOf } from "../request-rules.js";
+import { credentialRules, enforce, must, optional, resourceIdOf } from "../request-rules.js";
 import { withRetries } from "../retry.js";
 import type { ServiceContext } from "./context.js";
 
@@ -133,7 +133,10 @@ export function accountManagerService(
     async createAccount(req, ctx) {
       requireProvisioning(sc);
       const accountInfo = must("CreateAccountRequest.account_info", req.accountInfo);
-      enforce(optional("CreateAccountRequest.resource_type_id", req.resourceTypeId));
+      enforce(
+        optional("CreateAccountRequest.resource_type_id", req.resourceTypeId),
+        ...credentialRules(req),
+      );
       const manager = accountManagerFor(sc, req.resourceTypeId);
       const r = await manager.create(accountInfo, req.credentialOptions, sc.call(ctx));
       const result: MessageInitShape<typeof CreateAccountResponseSchema>["result"] =
