@@ -4,8 +4,12 @@
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { has, pick } from "../baton/annotations.js";
+import type { ProvisionResult } from "../baton/connector.js";
 import { Code } from "../baton/errors.js";
-import { CredentialNotSetSchema } from "../gen/baton_seismic/v1/annotations_pb.js";
+import {
+  CredentialNotSetSchema,
+  ResourceDeactivatedSchema,
+} from "../gen/baton_seismic/v1/annotations_pb.js";
 import { ResourceDoesNotExistSchema } from "../gen/c1/connector/v2/annotation_resource_pb.js";
 import { UserTraitSchema } from "../gen/c1/connector/v2/annotation_trait_pb.js";
 import { CapabilityDetailCredentialOption } from "../gen/c1/connector/v2/connector_pb.js";
@@ -185,10 +189,14 @@ describe("accounts", () => {
       .users()
       .find((u) => u.active === true && u.id !== sim.delegationUserId) as { id: string };
     const del = h.syncer("user").delete;
-    expect(await del?.(userId(target.id), undefined, plainCtx())).toEqual({});
+    const deactivated = (r: ProvisionResult | undefined) =>
+      pick(r?.annotations ?? [], ResourceDeactivatedSchema);
+    const first = await del?.(userId(target.id), undefined, plainCtx());
+    expect(deactivated(first)).toMatchObject({ alreadyInactive: false });
     expect(sim.state.user(target.id)?.active).toBe(false);
     const before = sim.state.calls();
-    expect(await del?.(userId(target.id), undefined, plainCtx())).toEqual({});
+    const again = await del?.(userId(target.id), undefined, plainCtx());
+    expect(deactivated(again)).toMatchObject({ alreadyInactive: true });
     expect(callsSince(sim, before).has("PATCH /scim/v2/Users/{id}")).toBe(false);
 
     await expect(

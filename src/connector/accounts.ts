@@ -14,7 +14,10 @@ import type {
   ProvisionResult,
 } from "../baton/connector.js";
 import { Code, connectorError, invalidArgument } from "../baton/errors.js";
-import { CredentialNotSetSchema } from "../gen/baton_seismic/v1/annotations_pb.js";
+import {
+  CredentialNotSetSchema,
+  ResourceDeactivatedSchema,
+} from "../gen/baton_seismic/v1/annotations_pb.js";
 import { ResourceDoesNotExistSchema } from "../gen/c1/connector/v2/annotation_resource_pb.js";
 import {
   CapabilityDetailCredentialOption,
@@ -29,6 +32,7 @@ import { type ScimUser, type ScimUserInput, SeismicError } from "../seismic/inde
 import type { SeismicContext } from "./context.js";
 import { projectUser } from "./user-directory.js";
 import { userResource } from "./user-resource.js";
+import { findUserById, setUserActive } from "./user-status.js";
 import { isLicence, LICENCES } from "./vocabulary.js";
 
 type CreationSchema = MessageInitShape<typeof ConnectorAccountCreationSchemaSchema>;
@@ -214,22 +218,9 @@ const doesNotExist = (): ProvisionResult => ({
 export function userDeleter(
   sc: SeismicContext,
 ): (id: ResourceId, parent: ResourceId | undefined, ctx: CallContext) => Promise<ProvisionResult> {
-  const getUser = async (id: string, signal: AbortSignal): Promise<ScimUser | undefined> => {
-    try {
-      return await sc.seismic.run((c) => c.getUser(id, signal));
-    } catch (e) {
-      if (SeismicError.is(e, "not_found")) return undefined;
-      throw e;
-    }
-  };
   return async (id, _parent, ctx) => {
     const userId = id.resource;
-    if (userId.toLowerCase() === sc.config.delegationUserId.toLowerCase()) {
-      throw connectorError(
-        Code.FailedPrecondition,
-        `refusing to ${sc.config.deleteMode} user ${userId}: it is the delegation user this connector acts as (--seismic-delegation-user-id); the connector would lock itself out`,
-      );
-    }
+    refuseDelegationUser(sc, userId, sc.config.deleteMode);
     if (sc.config.deleteMode === "delete") {
       try {
         await sc.seismic.run((c) => c.deleteUser(userId, ctx.signal));
@@ -237,7 +228,7 @@ export function userDeleter(
         if (SeismicError.is(e, "not_found")) return doesNotExist();
         throw e;
       }
-      if (await getUser(userId, ctx.signal)) {
+      if (await findUserById(sc, userId, ctx.signal)) {
         throw connectorError(
           Code.Unavailable,
           `Seismic accepted DELETE of user ${userId} but still returns the user; try again`,
@@ -246,20 +237,23 @@ export function userDeleter(
       sc.directory.peek()?.update(userId, undefined);
       return {};
     }
-    const user = await getUser(userId, ctx.signal);
-    if (!user) return doesNotExist();
-    if (!user.active) return {};
-    await sc.seismic.run((c) =>
-      c.patchUser(userId, [{ op: "replace", path: "active", value: false }], ctx.signal),
-    );
-    const after = await getUser(userId, ctx.signal);
-    if (!after) return doesNotExist();
-    if (after.active) {
-      throw connectorError(
-        Code.Unavailable,
-        `Seismic accepted the deactivation of user ${userId} (PATCH active=false) but still reports it active; try again`,
-      );
-    }
-    return {};
+    const change = await setUserActive(sc, userId, false, ctx.signal);
+    if (change.outcome === "missing") return doesNotExist();
+    // Kept, locked and reversible: the response says so, so no one reads it as a deletion.
+    return {
+      annotations: [
+        pack(ResourceDeactivatedSchema, { alreadyInactive: change.outcome === "already" }),
+      ],
+    };
   };
+}
+
+/** The delegation user cannot be locked or deleted: the connector acts as it. */
+export function refuseDelegationUser(sc: SeismicContext, userId: string, verb: string): void {
+  if (userId.toLowerCase() === sc.config.delegationUserId.toLowerCase()) {
+    throw connectorError(
+      Code.FailedPrecondition,
+      `refusing to ${verb} user ${userId}: it is the delegation user this connector acts as (--seismic-delegation-user-id); the connector would lock itself out`,
+    );
+  }
 }

@@ -5,12 +5,13 @@
  * gRPC services a platform would call, with provisioning switched on.
  */
 import type { JsonObject } from "@bufbuild/protobuf";
+import { ResourceDeactivatedSchema } from "../../gen/baton_seismic/v1/annotations_pb.js";
 import {
   GrantAlreadyExistsSchema,
   GrantAlreadyRevokedSchema,
 } from "../../gen/c1/connector/v2/annotation_grant_pb.js";
 import { ResourceDoesNotExistSchema } from "../../gen/c1/connector/v2/annotation_resource_pb.js";
-import { has } from "../annotations.js";
+import { has, pick } from "../annotations.js";
 import { C1zReader } from "../c1z/reader.js";
 import { UsageError } from "../errors.js";
 import { resourceKey } from "../ids.js";
@@ -111,10 +112,15 @@ export async function provisionCommand(def: ConnectorDefinition, ctx: RunContext
       const res = await clients.resourceManager.deleteResource({
         resourceId: { resourceType: type, resource: id },
       });
+      const deactivated = pick(res.annotations, ResourceDeactivatedSchema);
       out(
         has(res.annotations, ResourceDoesNotExistSchema)
           ? `${type}:${id} does not exist (nothing to delete)`
-          : `deleted ${type}:${id}`,
+          : deactivated?.alreadyInactive
+            ? `${type}:${id} was already deactivated`
+            : deactivated
+              ? `deactivated ${type}:${id} (locked, not deleted)`
+              : `deleted ${type}:${id}`,
       );
       return 0;
     }
