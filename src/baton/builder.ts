@@ -22,12 +22,12 @@ import {
 } from "../gen/c1/connector/v2/resource_pb.js";
 import { TicketsService } from "../gen/c1/connector/v2/ticket_pb.js";
 import { RateLimiterService } from "../gen/c1/ratelimit/v1/ratelimit_pb.js";
+import { actionService } from "./actions/action-service.js";
 import type { Connector } from "./connector.js";
 import { realSleep } from "./retry.js";
 import { connectorService } from "./services/connector-service.js";
 import { type BuildOptions, ServiceContext } from "./services/context.js";
 import {
-  actionService,
   assetService,
   eventService,
   rateLimiterService,
@@ -59,6 +59,9 @@ export type { BuildOptions };
  */
 export const SDK_VERSION = "v0.25.0";
 
+/** How long InvokeAction waits for the result by default, as the Go SDK does (then: RUNNING). */
+export const DEFAULT_ACTION_WAIT_MS = 1_000;
+
 /** Registers every service of the connector on a Connect router. */
 export function registerConnector(
   router: ConnectRouter,
@@ -69,6 +72,7 @@ export function registerConnector(
     provisioning: options.provisioning ?? false,
     sleep: options.sleep ?? realSleep,
     sdkVersion: options.sdkVersion ?? SDK_VERSION,
+    actionWaitMs: options.actionWaitMs ?? DEFAULT_ACTION_WAIT_MS,
     ...(options.onValidated ? { onValidated: options.onValidated } : {}),
   });
   return router
@@ -85,7 +89,7 @@ export function registerConnector(
     .service(CredentialManagerService, credentialManagerService(sc))
     .service(EventService, eventService())
     .service(TicketsService, ticketsService())
-    .service(ActionService, actionService())
+    .service(ActionService, actionService(sc))
     .service(AssetService, assetService())
     .service(SchemaService, schemaService())
     .service(RateLimiterService, rateLimiterService());

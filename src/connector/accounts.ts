@@ -32,7 +32,7 @@ import { type ScimUser, type ScimUserInput, SeismicError } from "../seismic/inde
 import type { SeismicContext } from "./context.js";
 import { projectUser } from "./user-directory.js";
 import { userResource } from "./user-resource.js";
-import { findUserById, setUserActive } from "./user-status.js";
+import { findUserById, refuseDelegationUser, setUserActive } from "./user-status.js";
 import { isLicence, LICENCES } from "./vocabulary.js";
 
 type CreationSchema = MessageInitShape<typeof ConnectorAccountCreationSchemaSchema>;
@@ -246,14 +246,4 @@ export function userDeleter(
       ],
     };
   };
-}
-
-/** The delegation user cannot be locked or deleted: the connector acts as it. */
-export function refuseDelegationUser(sc: SeismicContext, userId: string, verb: string): void {
-  if (userId.toLowerCase() === sc.config.delegationUserId.toLowerCase()) {
-    throw connectorError(
-      Code.FailedPrecondition,
-      `refusing to ${verb} user ${userId}: it is the delegation user this connector acts as (--seismic-delegation-user-id); the connector would lock itself out`,
-    );
-  }
 }

@@ -1,7 +1,8 @@
 /**
  * Locks and unlocks a Seismic user (SCIM `active`), the one change deprovisioning, `disable_user`
  * and `enable_user` share: read the user first, write only when the flag differs (one PATCH
- * `replace active`), then read it back before reporting success.
+ * `replace active`), then read it back before reporting success. Neither may touch the
+ * delegation user the connector acts as.
  */
 import { Code, connectorError } from "../baton/errors.js";
 import { type ScimUser, SeismicError } from "../seismic/index.js";
@@ -51,4 +52,14 @@ export async function setUserActive(
   }
   sc.directory.peek()?.update(after.id, projectUser(after));
   return { outcome: "changed", user: after };
+}
+
+/** The delegation user cannot be locked or deleted: the connector acts as it. */
+export function refuseDelegationUser(sc: SeismicContext, userId: string, verb: string): void {
+  if (userId.toLowerCase() === sc.config.delegationUserId.toLowerCase()) {
+    throw connectorError(
+      Code.FailedPrecondition,
+      `refusing to ${verb} user ${userId}: it is the delegation user this connector acts as (--seismic-delegation-user-id); the connector would lock itself out`,
+    );
+  }
 }
