@@ -1,10 +1,12 @@
 /**
  * The Baton CLI harness: one binary with the default one-shot sync (or a one-shot provisioning
- * operation), `serve`, `c1z`, `capabilities`, `config` and the connector's own commands. Errors
- * end as one line on stderr and a non-zero exit code, never a stack trace for a user mistake.
+ * operation or action), `serve`, `c1z`, `capabilities`, `config` and the connector's own
+ * commands. Errors end as one line on stderr and a non-zero exit code, never a stack trace for a
+ * user mistake.
  */
 import yargs, { type Argv } from "yargs";
 import { UsageError } from "../errors.js";
+import { actionCommand, wantsAction } from "./action-command.js";
 import { c1zCommand } from "./c1z-command.js";
 import type { ConnectorDefinition } from "./definition.js";
 import { type HealthArgs, healthBuilder, healthCommand } from "./health-command.js";
@@ -57,9 +59,11 @@ export async function runCli(def: ConnectorDefinition, args: readonly string[]):
       withOptions,
       (argv) =>
         withContext(def, argv, (ctx, signal) =>
-          wantsProvisioning(ctx.config)
-            ? provisionCommand(def, ctx)
-            : syncCommand(def, ctx, signal),
+          wantsAction(ctx.config)
+            ? actionCommand(def, ctx)
+            : wantsProvisioning(ctx.config)
+              ? provisionCommand(def, ctx)
+              : syncCommand(def, ctx, signal),
         ),
     )
     .command(
