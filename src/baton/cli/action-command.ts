@@ -12,6 +12,7 @@ import { ACTION_TIMEOUT_MS } from "../actions/action-runs.js";
 import { Code, ConnectError, UsageError } from "../errors.js";
 import { connectorClients, inProcessTransport } from "../sync/clients.js";
 import type { ConnectorDefinition } from "./definition.js";
+import { jsonObjectFlag } from "./json-flag.js";
 import { wantsProvisioning } from "./provision-command.js";
 import type { RunContext } from "./run-context.js";
 
@@ -22,19 +23,7 @@ export function wantsAction(c: Record<string, unknown>): boolean {
 
 /** `--invoke-action-args`: a JSON object (empty when not given). */
 export function parseActionArgs(text: unknown): JsonObject {
-  if (typeof text !== "string" || text.trim() === "") return {};
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch {
-    throw new UsageError(
-      '--invoke-action-args: not valid JSON; pass an object such as \'{"user_id":"<user id>"}\'',
-    );
-  }
-  if (typeof v !== "object" || v === null || Array.isArray(v)) {
-    throw new UsageError("--invoke-action-args: must be a JSON object");
-  }
-  return v as JsonObject;
+  return jsonObjectFlag("invoke-action-args", text, '{"user_id":"<user id>"}');
 }
 
 function describeArgument(f: Field): string {
