@@ -1,9 +1,9 @@
 /**
  * What a connector implements for the Baton runtime. One {@link ResourceSyncer} per resource type
  * declares the type and lists its resources, entitlements and grants; optional members add
- * targeted sync, provisioning, account creation, deletion and resource actions. The builder turns these into the
- * `c1.connector.v2` services and derives capabilities from which members exist, so shared code
- * never branches on a resource type id.
+ * targeted sync, provisioning, account creation, deletion and resource actions. The builder turns
+ * these into the `c1.connector.v2` services and derives capabilities from which members exist, so
+ * shared code never branches on a resource type id.
  */
 import type { JsonObject, MessageInitShape } from "@bufbuild/protobuf";
 import type { Any, Struct } from "@bufbuild/protobuf/wkt";
