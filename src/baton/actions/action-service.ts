@@ -67,13 +67,9 @@ export function declaredActions(connector: Connector): Declared[] {
       out.push({ schema, action });
     }
   }
-  return out.sort((a, b) =>
-    a.schema.resourceTypeId === b.schema.resourceTypeId
-      ? a.schema.name.localeCompare(b.schema.name)
-      : a.schema.resourceTypeId < b.schema.resourceTypeId
-        ? -1
-        : 1,
-  );
+  // Plain code-unit order, so the listing is the same whatever the process locale.
+  const key = (d: Declared) => `${d.schema.resourceTypeId}\u0000${d.schema.name}`;
+  return out.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
 /** How long InvokeAction waits for the result: `inline_wait`, else the server default. */
