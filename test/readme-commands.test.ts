@@ -105,6 +105,15 @@ describe("README commands", () => {
     expect(granted.stdout).toMatch(/^(granted|already granted)/);
   });
 
+  it("actions: --list-action-schemas lists the user actions of the embedded tenant", async () => {
+    const listed = await sh("npx baton-seismic --demo --list-action-schemas", dir);
+    expect(listed.code).toBe(0);
+    for (const name of ["enable_user", "disable_user", "update_user_profile"]) {
+      expect(listed.stdout).toContain(`${name} (resource type user;`);
+      expect(readme).toContain(`| \`${name}\` |`);
+    }
+  });
+
   it("a simulated tenant: simulate prints flags, and the real-tenant environment variables sync it", async () => {
     expect(readme).toContain("npx baton-seismic simulate --users 500 --groups 30 --seed 7");
     const sim = start(

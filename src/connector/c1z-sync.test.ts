@@ -15,7 +15,11 @@ afterEach(closeAll);
 describe("full sync into a c1z", () => {
   it("stores every resource and grant the simulator holds, in the calls it needs", async () => {
     const sim = await startSim({ users: 150, groups: 12, seed: 9 });
-    const h = connectTo(sim);
+    // The exact call counts below assume the role and licence grants wait for the user listing
+    // instead of scanning /Users themselves: under load the listing may start later than the
+    // test connector's 50 ms grace, so this one waits up to 30 s. The wait ends as soon as the
+    // listing delivers a page, so it costs nothing when all is well.
+    const h = connectTo(sim, {}, { directory: { graceMs: 30_000, stallMs: 30_000 } });
     const file = join(tempDir("seismic-sync-"), "sync.c1z");
     const store = await C1zStore.open(file);
     const result = await runSync(connectorClients(inProcessTransport(h.connector)), store, {
@@ -64,6 +68,21 @@ describe("full sync into a c1z", () => {
         ).size,
       );
       expect(reader.entitlement("role:Field%20Sales%3A%20EMEA:assigned")).toBeDefined();
+
+      // The sync's row counts, cached in v1_sync_runs.stats as the Go SDK caches them.
+      const run = reader.syncs().find((s) => s.syncId === reader.syncId());
+      const types = ["group", "license", "platform_role", "role", "user"];
+      const stats = JSON.parse(run?.stats ?? "{}");
+      expect(stats).toEqual({
+        resource_types: 5,
+        resources: reader.resources().length,
+        entitlements: reader.entitlements().length,
+        grants: grants.length,
+        resources_by_resource_type: Object.fromEntries(types.map((t) => [t, byType(t).length])),
+        grants_by_resource_type: Object.fromEntries(
+          types.filter((t) => ofType(t) > 0).map((t) => [t, ofType(t)]),
+        ),
+      });
     } finally {
       reader.close();
     }

@@ -89,8 +89,9 @@ export function guardSyncer(s: ResourceSyncer): ResourceSyncer {
     entitlements: (resource, page, ctx) => mapErrors(() => s.entitlements(resource, page, ctx)),
     grants: (resource, page, ctx) => mapErrors(() => s.grants(resource, page, ctx)),
   };
-  const { staticEntitlements, get, grant, revoke, accounts } = s;
+  const { staticEntitlements, get, grant, revoke, accounts, provisioningRefusal } = s;
   const del = s.delete;
+  if (provisioningRefusal !== undefined) guarded.provisioningRefusal = provisioningRefusal;
   if (staticEntitlements) {
     guarded.staticEntitlements = (page, ctx) =>
       mapErrors(() => staticEntitlements.call(s, page, ctx));
@@ -99,6 +100,15 @@ export function guardSyncer(s: ResourceSyncer): ResourceSyncer {
   if (grant) guarded.grant = (p, e, ctx) => mapErrors(() => grant.call(s, p, e, ctx));
   if (revoke) guarded.revoke = (g, ctx) => mapErrors(() => revoke.call(s, g, ctx));
   if (del) guarded.delete = (id, parent, ctx) => mapErrors(() => del.call(s, id, parent, ctx));
+  if (s.actions) {
+    guarded.actions = s.actions.map((a) => ({
+      schema: a.schema,
+      prepare: (args) => {
+        const run = a.prepare(args);
+        return (ctx) => mapErrors(() => run(ctx));
+      },
+    }));
+  }
   if (accounts) {
     guarded.accounts = {
       credentialDetails: accounts.credentialDetails,

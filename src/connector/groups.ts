@@ -28,7 +28,7 @@ import { findGroup, markMembershipEndpointsOff, userMembers } from "./group-memb
 import { groupProvisioning } from "./provisioning.js";
 import { groupType, MEMBER, userType } from "./resource-types.js";
 
-/** The Baton resource of a Seismic group. */
+/** The Baton resource of a Seismic group, with its SCIM id as external_id. */
 export function groupResource(group: ScimGroup): Resource {
   const profile: JsonObject = { displayName: group.displayName };
   if (group.externalId) profile.externalId = group.externalId;
@@ -36,6 +36,8 @@ export function groupResource(group: ScimGroup): Resource {
   if (group.meta?.lastModified) profile.lastModified = group.meta.lastModified;
   return create(ResourceSchema, {
     id: { resourceType: groupType.id, resource: group.id },
+    // As for users: the upstream (SCIM) id, where Go connectors put it.
+    externalId: { id: group.id },
     displayName: group.displayName.slice(0, 1024),
     annotations: [pack(GroupTraitSchema, { profile })],
     profile,

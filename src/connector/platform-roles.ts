@@ -16,7 +16,6 @@ import { type PlatformRole, SCOPES, SeismicError } from "../seismic/index.js";
 import type { SeismicContext } from "./context.js";
 import { entitlementOf, grantTo, offsetPage } from "./entitlements.js";
 import { PerSync } from "./per-sync.js";
-import { readOnlyProvisioning } from "./provisioning.js";
 import { ASSIGNED, platformRoleType, userType } from "./resource-types.js";
 
 const GRANTS_PER_PAGE = 1000;
@@ -146,6 +145,6 @@ export function platformRoleSyncer(sc: SeismicContext): ResourceSyncer {
         nextToken: pageOfIds.nextToken ?? "",
       };
     },
-    ...readOnlyProvisioning(PLATFORM_ROLE_READ_ONLY),
+    provisioningRefusal: PLATFORM_ROLE_READ_ONLY,
   };
 }

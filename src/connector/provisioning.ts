@@ -3,7 +3,7 @@
  * (GrantAlreadyExists / GrantAlreadyRevoked instead of a write), made with the narrowest call
  * Seismic has (one membership POST/DELETE, or a `roles` replace with exactly one value added or
  * removed), and read back before success is reported. Group membership is never rewritten
- * wholesale. Platform roles and licences are read-only and refused with the reason.
+ * wholesale. Platform roles and licences are read-only: their syncers declare the reason.
  */
 import type { Any } from "@bufbuild/protobuf/wkt";
 import { pack } from "../baton/annotations.js";
@@ -188,18 +188,6 @@ export function roleProvisioning(sc: SeismicContext): Provisioning {
       if (hasRole(after, value))
         throw notVisible(`the removal of role "${value}" from user ${userId}`);
       return {};
-    },
-  };
-}
-
-/** Refuses grants on a read-only entitlement with the reason (FailedPrecondition, grant_cancelled). */
-export function readOnlyProvisioning(reason: string): Provisioning {
-  return {
-    grant: async () => {
-      throw grantCancelled(reason);
-    },
-    revoke: async () => {
-      throw grantCancelled(reason);
     },
   };
 }

@@ -1,8 +1,9 @@
 /**
  * Turns a SCIM user into a Baton user resource: display name from the name parts, the UserTrait
- * (work email, status, login, structured name, timestamps) and a flat profile with the HR fields
- * and the tenant's extension attributes. Status, profile and created_at are set on the resource
- * and on the deprecated trait fields, as spec §3.3 recommends for older readers.
+ * (work email, status, login, structured name, timestamps), a flat profile with the HR fields
+ * and the tenant's extension attributes, and the SCIM id as external_id. Status, profile and
+ * created_at are set on the resource and on the deprecated trait fields, as spec §3.3 recommends
+ * for older readers.
  */
 import { create, type JsonObject, type JsonValue } from "@bufbuild/protobuf";
 import { type Timestamp, timestampFromDate } from "@bufbuild/protobuf/wkt";
@@ -135,6 +136,8 @@ export function userResource(user: ScimUser): Resource {
   });
   return create(ResourceSchema, {
     id: { resourceType: userType.id, resource: user.id },
+    // Go connectors put the upstream system's own id here; for Seismic that is the SCIM id.
+    externalId: { id: user.id },
     displayName: userDisplayName(user),
     annotations: [pack(UserTraitSchema, trait)],
     profile,

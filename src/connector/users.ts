@@ -1,13 +1,15 @@
 /**
  * The `user` syncer: pages through SCIM /Users 100 at a time (the page token is the next
  * `startIndex`), feeds the per-sync user directory as it goes, and fetches one user for targeted
- * syncs. Users hold no entitlements; account creation and deletion live in accounts.ts.
+ * syncs. Users hold no entitlements; account creation and deletion live in accounts.ts, the
+ * enable/disable/update-profile actions in actions.ts.
  */
 import type { AnnotatedPage, CallContext, ResourceSyncer } from "../baton/connector.js";
 import { type PageRequest, pageSize } from "../baton/pagination.js";
 import type { Resource, ResourceId } from "../gen/c1/connector/v2/resource_pb.js";
 import { DEFAULT_PAGE_SIZE, nextStartIndex, SeismicError } from "../seismic/index.js";
 import { userAccounts, userDeleter } from "./accounts.js";
+import { userActions } from "./actions.js";
 import type { SeismicContext } from "./context.js";
 import { decodeStartIndex, startIndexToken } from "./entitlements.js";
 import { userType } from "./resource-types.js";
@@ -41,5 +43,6 @@ export function userSyncer(sc: SeismicContext): ResourceSyncer {
     },
     delete: userDeleter(sc),
     accounts: userAccounts(sc),
+    actions: userActions(sc),
   };
 }

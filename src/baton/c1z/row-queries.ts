@@ -175,14 +175,19 @@ export class RowQueries {
   }
 
   counts(syncId: string): RowCounts {
-    const count = (table: string) =>
-      Number(this.one(`select count(*) as n from ${table} where sync_id = ?`, [syncId])?.n ?? 0);
     return {
-      resourceTypes: count(TABLES.resourceTypes),
-      resources: count(TABLES.resources),
-      entitlements: count(TABLES.entitlements),
-      grants: count(TABLES.grants),
+      resourceTypes: this.count(syncId, TABLES.resourceTypes),
+      resources: this.count(syncId, TABLES.resources),
+      entitlements: this.count(syncId, TABLES.entitlements),
+      grants: this.count(syncId, TABLES.grants),
     };
+  }
+
+  /** The number of rows of one table in the sync. */
+  count(syncId: string, table: (typeof TABLES)[keyof typeof TABLES]): number {
+    return Number(
+      this.one(`select count(*) as n from ${table} where sync_id = ?`, [syncId])?.n ?? 0,
+    );
   }
 
   /** Row counts of a table grouped by its `resource_type_id`, sorted by type id. */

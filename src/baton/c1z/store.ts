@@ -31,6 +31,7 @@ import {
 } from "./row-queries.js";
 import { RowWriter } from "./row-writer.js";
 import { type SyncRun, SyncRuns, type SyncType } from "./sync-runs.js";
+import { computeSyncStats, encodeSyncStats } from "./sync-stats.js";
 import { formatC1zTime } from "./timestamp.js";
 import { c1zTypeRegistry } from "./type-registry.js";
 import { openWorkingDb, removeWorkingDb, type WorkingDbOrigin } from "./working-db.js";
@@ -113,10 +114,12 @@ export class C1zStore {
     this.runs.setToken(syncId, token);
   }
 
-  /** Marks the sync finished (`ended_at`). */
+  /** Marks the sync finished (`ended_at`) and stores its row counts as Go does (`stats`). */
   endSync(syncId: string): void {
     this.assertOpen();
-    this.runs.end(syncId);
+    const run = this.runs.require(syncId);
+    if (run.endedAt !== undefined) return;
+    this.runs.end(syncId, encodeSyncStats(computeSyncStats(this.queries, syncId, run.type)));
   }
 
   /**

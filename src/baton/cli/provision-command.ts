@@ -4,18 +4,19 @@
  * and grants are looked up in `--file` (the last sync), and the operation goes through the same
  * gRPC services a platform would call, with provisioning switched on.
  */
-import type { JsonObject } from "@bufbuild/protobuf";
+import { ResourceDeactivatedSchema } from "../../gen/baton_seismic/v1/annotations_pb.js";
 import {
   GrantAlreadyExistsSchema,
   GrantAlreadyRevokedSchema,
 } from "../../gen/c1/connector/v2/annotation_grant_pb.js";
 import { ResourceDoesNotExistSchema } from "../../gen/c1/connector/v2/annotation_resource_pb.js";
-import { has } from "../annotations.js";
+import { has, pick } from "../annotations.js";
 import { C1zReader } from "../c1z/reader.js";
 import { UsageError } from "../errors.js";
 import { resourceKey } from "../ids.js";
 import { connectorClients, inProcessTransport } from "../sync/clients.js";
 import type { ConnectorDefinition } from "./definition.js";
+import { jsonObjectFlag } from "./json-flag.js";
 import type { RunContext } from "./run-context.js";
 
 /** Whether any one-shot provisioning flag was given. */
@@ -52,22 +53,6 @@ function need(c: Record<string, unknown>, key: string, flag: string, why: string
   return v;
 }
 
-function parseProfile(text: string | undefined): JsonObject {
-  if (!text) return {};
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch {
-    throw new UsageError(
-      '--create-account-profile: not valid JSON; pass an object such as \'{"given_name":"Ada"}\'',
-    );
-  }
-  if (typeof v !== "object" || v === null || Array.isArray(v)) {
-    throw new UsageError("--create-account-profile: must be a JSON object");
-  }
-  return v as JsonObject;
-}
-
 /** Runs one provisioning operation and prints what happened; returns the exit code. */
 export async function provisionCommand(def: ConnectorDefinition, ctx: RunContext): Promise<number> {
   const c = ctx.config;
@@ -77,7 +62,11 @@ export async function provisionCommand(def: ConnectorDefinition, ctx: RunContext
   const out = (line: string) => process.stdout.write(`${line}\n`);
   try {
     if (op === "create-account") {
-      const profile = parseProfile(c.createAccountProfile as string | undefined);
+      const profile = jsonObjectFlag(
+        "create-account-profile",
+        c.createAccountProfile,
+        '{"given_name":"Ada"}',
+      );
       const login =
         (c.createAccountLogin as string | undefined) ?? (profile.login as string | undefined);
       const email =
@@ -111,10 +100,15 @@ export async function provisionCommand(def: ConnectorDefinition, ctx: RunContext
       const res = await clients.resourceManager.deleteResource({
         resourceId: { resourceType: type, resource: id },
       });
+      const deactivated = pick(res.annotations, ResourceDeactivatedSchema);
       out(
         has(res.annotations, ResourceDoesNotExistSchema)
           ? `${type}:${id} does not exist (nothing to delete)`
-          : `deleted ${type}:${id}`,
+          : deactivated?.alreadyInactive
+            ? `${type}:${id} was already deactivated`
+            : deactivated
+              ? `deactivated ${type}:${id} (locked, not deleted)`
+              : `deleted ${type}:${id}`,
       );
       return 0;
     }

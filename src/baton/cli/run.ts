@@ -1,10 +1,12 @@
 /**
  * The Baton CLI harness: one binary with the default one-shot sync (or a one-shot provisioning
- * operation), `serve`, `c1z`, `capabilities`, `config` and the connector's own commands. Errors
- * end as one line on stderr and a non-zero exit code, never a stack trace for a user mistake.
+ * operation or action), `serve`, `c1z`, `capabilities`, `config` and the connector's own
+ * commands. Errors end as one line on stderr and a non-zero exit code, never a stack trace for a
+ * user mistake.
  */
 import yargs, { type Argv } from "yargs";
 import { UsageError } from "../errors.js";
+import { actionCommand, wantsAction } from "./action-command.js";
 import { c1zCommand } from "./c1z-command.js";
 import type { ConnectorDefinition } from "./definition.js";
 import { type HealthArgs, healthBuilder, healthCommand } from "./health-command.js";
@@ -40,6 +42,23 @@ async function withContext(
   }
 }
 
+/**
+ * The command without a name: service mode under ConductorOne, one action, one provisioning
+ * operation, a targeted (partial) sync, or else a full sync into --file.
+ */
+function defaultCommand(
+  def: ConnectorDefinition,
+  ctx: RunContext,
+  signal: AbortSignal,
+): Promise<number> {
+  const c = ctx.config;
+  if (wantsServiceMode(c)) return serviceCommand(def, ctx);
+  if (wantsAction(c)) return actionCommand(def, ctx);
+  if (wantsProvisioning(c)) return provisionCommand(def, ctx);
+  if (wantsTargetedSync(c)) return targetedSyncCommand(def, ctx, signal);
+  return syncCommand(def, ctx, signal);
+}
+
 /** Parses `args` and runs the chosen command; sets `process.exitCode`. */
 export async function runCli(def: ConnectorDefinition, args: readonly string[]): Promise<void> {
   const fields = allFields(def);
@@ -57,16 +76,7 @@ export async function runCli(def: ConnectorDefinition, args: readonly string[]):
       "$0",
       "Sync into --file (default), run one provisioning operation with --provisioning, or run under ConductorOne with --client-id and --client-secret",
       withOptions,
-      (argv) =>
-        withContext(def, argv, (ctx, signal) =>
-          wantsServiceMode(ctx.config)
-            ? serviceCommand(def, ctx)
-            : wantsProvisioning(ctx.config)
-              ? provisionCommand(def, ctx)
-              : wantsTargetedSync(ctx.config)
-                ? targetedSyncCommand(def, ctx, signal)
-                : syncCommand(def, ctx, signal),
-        ),
+      (argv) => withContext(def, argv, (ctx, signal) => defaultCommand(def, ctx, signal)),
     )
     .command(
       "serve",

@@ -9,6 +9,7 @@ import {
   createRouterTransport,
   type Transport,
 } from "@connectrpc/connect";
+import { ActionService } from "../../gen/c1/connector/v2/action_pb.js";
 import { ConnectorService } from "../../gen/c1/connector/v2/connector_pb.js";
 import { EntitlementsService } from "../../gen/c1/connector/v2/entitlement_pb.js";
 import { GrantManagerService, GrantsService } from "../../gen/c1/connector/v2/grant_pb.js";
@@ -34,6 +35,7 @@ export interface ConnectorClients {
   grantManager: Client<typeof GrantManagerService>;
   accounts: Client<typeof AccountManagerService>;
   resourceManager: Client<typeof ResourceManagerService>;
+  actions: Client<typeof ActionService>;
 }
 
 /** Clients over any transport. */
@@ -48,6 +50,7 @@ export function connectorClients(transport: Transport): ConnectorClients {
     grantManager: createClient(GrantManagerService, transport),
     accounts: createClient(AccountManagerService, transport),
     resourceManager: createClient(ResourceManagerService, transport),
+    actions: createClient(ActionService, transport),
   };
 }
 
