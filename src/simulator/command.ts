@@ -223,8 +223,9 @@ function builder(y: Argv): Argv<SimulateArgs> {
     })
     .option("reporting-tables", {
       type: "string",
-      choices: ["roles", "entitlementRoles"],
-      describe: "Reporting table names: /roles + /userRoleAssignments, or the entitlement names",
+      choices: ["roles", "entitlementRoles", "none"],
+      describe:
+        "Reporting table names: /roles + /userRoleAssignments, the entitlement names, or none (all 404)",
     })
     .option("user-active", {
       type: "boolean",

@@ -9,8 +9,11 @@ export interface DialectSwitches {
   groupMembersEndpoint?: "serve" | "missing" | "not-allowed";
   /** false: POST and DELETE /Users/{u}/Groups/{g} do not exist (404). */
   memberWriteRoutes?: boolean;
-  /** Which pair of Reporting table names the tenant serves; the other pair answers 404. */
-  reportingTables?: "roles" | "entitlementRoles";
+  /**
+   * Which pair of Reporting table names the tenant serves; the other pair answers 404. `none`
+   * (a broken setup, in no dialect): all four answer 404.
+   */
+  reportingTables?: "roles" | "entitlementRoles" | "none";
   /** false: users are rendered without `active`. */
   userActive?: boolean;
   /** true: `attributes` and `excludedAttributes` are refused with a 400 naming the parameter. */

@@ -102,7 +102,7 @@ export interface ResolvedOptions {
   membershipEndpoints: boolean;
   groupMembersEndpoint: "serve" | "missing" | "not-allowed";
   memberWriteRoutes: boolean;
-  reportingTables: "roles" | "entitlementRoles";
+  reportingTables: "roles" | "entitlementRoles" | "none";
   userActive: boolean;
   strictParameters: boolean;
   delegatedUserAdmin: boolean;
@@ -178,8 +178,8 @@ export function resolveOptions(o: SimulatorOptions = {}): ResolvedOptions {
   if (!["serve", "missing", "not-allowed"].includes(r.groupMembersEndpoint)) {
     problems.push("groupMembersEndpoint must be serve, missing or not-allowed");
   }
-  if (!["roles", "entitlementRoles"].includes(r.reportingTables)) {
-    problems.push("reportingTables must be roles or entitlementRoles");
+  if (!["roles", "entitlementRoles", "none"].includes(r.reportingTables)) {
+    problems.push("reportingTables must be roles, entitlementRoles or none");
   }
   if (!(r.latencyMs >= 0)) problems.push("latencyMs must be >= 0");
   if (problems.length > 0) throw new Error(`Invalid simulator options: ${problems.join("; ")}`);
