@@ -218,13 +218,20 @@ export function userDeleter(
     }
     const user = await getUser(userId, ctx.signal);
     if (!user) return doesNotExist();
-    if (!user.active) return {};
+    // `active` may be absent on a tenant that does not report it: then the user may be active.
+    if (user.active === false) return {};
     await sc.seismic.run((c) =>
       c.patchUser(userId, [{ op: "replace", path: "active", value: false }], ctx.signal),
     );
     const after = await getUser(userId, ctx.signal);
     if (!after) return doesNotExist();
-    if (after.active) {
+    if (after.active === undefined) {
+      sc.logger.warn(
+        { userId },
+        "Seismic accepted the deactivation, but this tenant does not report users' `active`, so it could not be read back",
+      );
+    }
+    if (after.active === true) {
       throw connectorError(
         Code.Unavailable,
         `Seismic accepted the deactivation of user ${userId} (PATCH active=false) but still reports it active; try again`,
