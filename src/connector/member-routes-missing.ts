@@ -5,10 +5,18 @@
  * only taken for a missing route once the user and the group are both known to exist.
  */
 import { Code, connectorError } from "../baton/errors.js";
-import type { SeismicError } from "../seismic/index.js";
+import { SeismicError } from "../seismic/index.js";
 import type { SeismicContext } from "./context.js";
 
 export const GROUP_REPLACE_FLAG = "--seismic-membership-writes group-replace";
+
+/**
+ * Whether a failed membership write answered the way a missing route does: 404, 405 or 501. (A
+ * 400 is Seismic refusing this change, not the route: it stays as it came.)
+ */
+export function isMissingWriteRoute(error: unknown): error is SeismicError {
+  return SeismicError.is(error, "not_found", "unsupported");
+}
 
 /** The error to stop with once the user and the group are known to exist. */
 export function memberRoutesMissing(error: SeismicError): Error {

@@ -19,11 +19,15 @@ import {
 import type { Entitlement } from "../gen/c1/connector/v2/entitlement_pb.js";
 import type { Grant } from "../gen/c1/connector/v2/grant_pb.js";
 import type { Resource, ResourceId } from "../gen/c1/connector/v2/resource_pb.js";
-import { isMissingRoute, type ScimUser, SeismicError } from "../seismic/index.js";
+import { type ScimUser, SeismicError } from "../seismic/index.js";
 import type { SeismicContext } from "./context.js";
 import { grantTo } from "./entitlements.js";
 import { isMember } from "./group-membership.js";
-import { confirmMissingRoute, memberRoutesMissing } from "./member-routes-missing.js";
+import {
+  confirmMissingRoute,
+  isMissingWriteRoute,
+  memberRoutesMissing,
+} from "./member-routes-missing.js";
 import { userType } from "./resource-types.js";
 import { projectUser } from "./user-directory.js";
 import { isLicence } from "./vocabulary.js";
@@ -71,7 +75,9 @@ export function groupProvisioning(sc: SeismicContext): Provisioning {
       try {
         await sc.seismic.run((c) => c.addUserToGroup(userId, groupId, ctx.signal));
       } catch (e) {
-        if (isMissingRoute(e)) throw await confirmMissingRoute(sc, e, userId, groupId, ctx.signal);
+        if (isMissingWriteRoute(e)) {
+          throw await confirmMissingRoute(sc, e, userId, groupId, ctx.signal);
+        }
         if (!SeismicError.is(e, "conflict")) throw e;
         return { grants, annotations: alreadyExists() };
       }
@@ -95,7 +101,7 @@ export function groupProvisioning(sc: SeismicContext): Provisioning {
       try {
         await sc.seismic.run((c) => c.removeUserFromGroup(userId, groupId, ctx.signal));
       } catch (e) {
-        if (!isMissingRoute(e)) throw e;
+        if (!isMissingWriteRoute(e)) throw e;
         // Removing a non-member is a 404: someone else removed it since we looked. A member
         // that a 404 (or 405, 501) leaves in place means the route itself is missing.
         if (e.code === "not_found" && !(await isMember(sc, userId, groupId, ctx.signal))) {

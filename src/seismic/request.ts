@@ -154,9 +154,10 @@ export class RequestPipeline {
           const contact = this.#o.firstContact.verdict(url.origin, failure, config.maxRetries);
           if (retryable && retries < contact.maxRetries) {
             // A silent new host already cost a whole timeout: try once more at once.
-            const delayMs = contact.neverAnswered
-              ? 0
-              : backoffDelay(retries, backoff.baseDelayMs, backoff.maxDelayMs, random);
+            const delayMs =
+              contact.neverAnswered && failure.timeout
+                ? 0
+                : backoffDelay(retries, backoff.baseDelayMs, backoff.maxDelayMs, random);
             retries++;
             stats.retries++;
             logger.warn(

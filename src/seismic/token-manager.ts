@@ -128,7 +128,7 @@ export class TokenManager implements AccessTokenSource {
         if (failure.transient && retry < contact.maxRetries) {
           await this.#wait(
             retry,
-            contact.neverAnswered
+            contact.neverAnswered && failure.timeout
               ? 0
               : backoffDelay(retry, backoff.baseDelayMs, backoff.maxDelayMs, random),
             failure.code,

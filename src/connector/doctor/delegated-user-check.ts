@@ -8,8 +8,8 @@ import { type PlatformRoleTables, SeismicError } from "../../seismic/index.js";
 import type { ScopedClient } from "../scoped-client.js";
 import { type CheckResult, detailOf, fixFor, ok, problem } from "./check.js";
 
-const USER_TITLE = "Delegated user exists and is active";
-const ADMIN_TITLE = "Delegated user is a System Administrator";
+export const USER_TITLE = "Delegated user exists and is active";
+export const ADMIN_TITLE = "Delegated user is a System Administrator";
 const ADMIN_ROLE = /^system administrator$/i;
 
 /** Exists and active, from `GET /scim/v2/Users/{id}`. */

@@ -17,11 +17,13 @@ import { type CheckResult, skip } from "./check.js";
 import { checkClock } from "./clock-check.js";
 import { checkCredentials } from "./credentials-check.js";
 import {
+  ADMIN_TITLE,
   checkDelegatedAdmin,
   checkDelegatedUser,
   delegatedUserRefused,
+  USER_TITLE,
 } from "./delegated-user-check.js";
-import { checkRateBudget } from "./rate-budget-check.js";
+import { checkRateBudget, RATE_BUDGET_TITLE } from "./rate-budget-check.js";
 import { checkReachability } from "./reachability-check.js";
 import { checkReportingVariant, checkSyncVariants, checkUserActive } from "./variants-check.js";
 import { checkWrites, type WriteCheckTarget } from "./write-check.js";
@@ -43,6 +45,14 @@ export interface DoctorReport {
 
 const MEMBERSHIP_WRITES_TITLE = "Variant: membership writes";
 
+/** The checks that cannot run without a token, by id and title. */
+const NEEDS_A_TOKEN: readonly (readonly [string, string])[] = [
+  ["delegated-user", USER_TITLE],
+  ["delegated-admin", ADMIN_TITLE],
+  ["variants", "Variants of the unconfirmed calls"],
+  ["rate-budget", RATE_BUDGET_TITLE],
+];
+
 export async function runDoctor(
   config: SeismicConnectorConfig,
   options: DoctorOptions,
@@ -62,8 +72,8 @@ export async function runDoctor(
       checks.push(delegatedUserRefused(credentials.refusal));
     }
     const why = "not checked: needs a token (see the credentials check)";
-    for (const id of ["delegated-user", "delegated-admin", "variants", "rate-budget"]) {
-      if (!checks.some((c) => c.id === id)) checks.push(skip(id, id, why));
+    for (const [id, title] of NEEDS_A_TOKEN) {
+      if (!checks.some((c) => c.id === id)) checks.push(skip(id, title, why));
     }
     checks.push(checkClock(reach.api));
     return report(checks);
