@@ -15,7 +15,10 @@ afterEach(closeAll);
 describe("full sync into a c1z", () => {
   it("stores every resource and grant the simulator holds, in the calls it needs", async () => {
     const sim = await startSim({ users: 150, groups: 12, seed: 9 });
-    const h = connectTo(sim);
+    // The exact call counts below assume the user listing feeds the directory. A grace that ends
+    // as soon as a page arrives costs nothing; the test default (50 ms) let a loaded machine
+    // start the directory's own scan first (two more /Users calls).
+    const h = connectTo(sim, {}, { directory: { graceMs: 30_000, stallMs: 30_000 } });
     const file = join(tempDir("seismic-sync-"), "sync.c1z");
     const store = await C1zStore.open(file);
     const result = await runSync(connectorClients(inProcessTransport(h.connector)), store, {
