@@ -140,6 +140,10 @@ describe("README commands", () => {
         BATON_SEISMIC_API_URL: String(flags["seismic-api-url"]),
         BATON_SEISMIC_AUTH_URL: String(flags["seismic-auth-url"]),
       };
+      const checked = await sh("npx baton-seismic doctor", dir, env);
+      expect(checked.stderr).toBe("");
+      expect(checked.code).toBe(0);
+      expect(checked.stdout).toMatch(/Ready: a sync and provisioning should work/);
       const synced = await sh("npx baton-seismic --file sync.c1z", dir, env);
       expect(synced.stderr).toBe("");
       expect(synced.code).toBe(0);
@@ -148,6 +152,13 @@ describe("README commands", () => {
       sim.child.kill("SIGINT");
       expect((await sim.done).code).toBe(0);
     }
+  });
+
+  it("before the first sync: doctor against the embedded tenant", async () => {
+    const r = await sh("npx baton-seismic doctor --demo", dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Variant: group members +ok +members-endpoint/m);
+    expect(r.stdout).toMatch(/Ready: a sync and provisioning should work/);
   });
 
   it("sidecar: serve, health, and a sync over --connector-addr", async () => {

@@ -80,14 +80,19 @@ export async function mapErrors<T>(fn: () => Promise<T>): Promise<T> {
 
 /**
  * Wraps every method of a syncer with {@link mapErrors}, keeping exactly the optional members the
- * syncer has (the runtime derives capabilities from which members exist).
+ * syncer has (the runtime derives capabilities from which members exist). Listings go through
+ * `listing` instead, the one place that refuses to prune silently (listing-guard.ts).
  */
-export function guardSyncer(s: ResourceSyncer): ResourceSyncer {
+export function guardSyncer(
+  s: ResourceSyncer,
+  listing: <T>(type: ResourceSyncer["resourceType"], fn: () => Promise<T>) => Promise<T>,
+): ResourceSyncer {
+  const type = s.resourceType;
   const guarded: { -readonly [K in keyof ResourceSyncer]: ResourceSyncer[K] } = {
-    resourceType: s.resourceType,
-    list: (parent, page, ctx) => mapErrors(() => s.list(parent, page, ctx)),
-    entitlements: (resource, page, ctx) => mapErrors(() => s.entitlements(resource, page, ctx)),
-    grants: (resource, page, ctx) => mapErrors(() => s.grants(resource, page, ctx)),
+    resourceType: type,
+    list: (parent, page, ctx) => listing(type, () => s.list(parent, page, ctx)),
+    entitlements: (resource, page, ctx) => listing(type, () => s.entitlements(resource, page, ctx)),
+    grants: (resource, page, ctx) => listing(type, () => s.grants(resource, page, ctx)),
   };
   const { staticEntitlements, get, grant, revoke, accounts, provisioningRefusal } = s;
   const del = s.delete;

@@ -70,9 +70,16 @@ describe("group member grants", () => {
     expect(calls.get("GET /scim/v2/Groups/{id}/Users")).toBe(1);
     // One GET per group: the GET that confirmed the first group exists also served its members.
     expect(calls.get("GET /scim/v2/Groups/{id}")).toBe(groups.length);
-    expect(
-      h.logger.warnings().filter((w) => w.message.includes("membership endpoints")),
-    ).toHaveLength(1);
+    // The choice is logged once, at info; the one warning about inline lists comes at the end.
+    const chosen = h.logger.entries.filter((e) => e.message.startsWith("Seismic group members"));
+    expect(chosen.map((e) => [e.level, e.fields])).toEqual([
+      ["info", expect.objectContaining({ variant: "groupMembers", chosen: "inline-members" })],
+    ]);
+    expect(h.logger.warnings()).toEqual([]);
+    await h.connector.cleanup?.(ctx);
+    expect(h.logger.warnings().map((w) => w.fields)).toEqual([
+      expect.objectContaining({ groups: groups.length, chosen: "inline-members" }),
+    ]);
 
     // Provisioning uses the group's members too, and still writes one membership.
     const group =

@@ -2,7 +2,8 @@
  * The `group` syncer: SCIM /Groups with a GroupTrait and one `member` entitlement. Grants come
  * from GET /Groups/{id}/Users, 100 per call, stopping exactly when the next startIndex passes
  * totalResults, so a group of 100 costs one call; tenants without that endpoint fall back to the
- * group's inline members. Grant and revoke are in provisioning.ts.
+ * group's inline members (seismic/variants/group-members.ts). Grant and revoke are in
+ * provisioning.ts.
  */
 import { create, type JsonObject } from "@bufbuild/protobuf";
 import { pack } from "../baton/annotations.js";
@@ -18,13 +19,15 @@ import {
 } from "../gen/c1/connector/v2/resource_pb.js";
 import {
   DEFAULT_PAGE_SIZE,
+  groupMembersPage,
   nextStartIndex,
   type ScimGroup,
-  SeismicError,
+  withProjection,
 } from "../seismic/index.js";
 import type { SeismicContext } from "./context.js";
 import { decodeStartIndex, entitlementOf, grantTo, startIndexToken } from "./entitlements.js";
-import { findGroup, markMembershipEndpointsOff, userMembers } from "./group-membership.js";
+import { findGroup } from "./group-membership.js";
+import { groupReplaceProvisioning } from "./group-replace-writes.js";
 import { groupProvisioning } from "./provisioning.js";
 import { groupType, MEMBER, userType } from "./resource-types.js";
 
@@ -54,10 +57,6 @@ export function memberEntitlement(group: Resource): Entitlement {
   });
 }
 
-function inlineGrants(entitlement: Entitlement, group: ScimGroup): AnnotatedPage<Grant> {
-  return { items: userMembers(group).map((m) => grantTo(entitlement, userType.id, m.value)) };
-}
-
 export function groupSyncer(sc: SeismicContext): ResourceSyncer {
   return {
     resourceType: groupType,
@@ -66,8 +65,17 @@ export function groupSyncer(sc: SeismicContext): ResourceSyncer {
       const count = pageSize(page, DEFAULT_PAGE_SIZE);
       // Members come from /Groups/{id}/Users in the grants phase; inline they would only cost
       // parsing (about 100 per group) on every page.
+      const variants = sc.variants(ctx);
       const res = await sc.seismic.run((c) =>
-        c.listGroups({ startIndex, count, excludedAttributes: "members", signal: ctx.signal }),
+        withProjection(variants, (omitProjection) =>
+          c.listGroups({
+            startIndex,
+            count,
+            excludedAttributes: "members",
+            omitProjection,
+            signal: ctx.signal,
+          }),
+        ),
       );
       return {
         items: res.Resources.map(groupResource),
@@ -80,33 +88,23 @@ export function groupSyncer(sc: SeismicContext): ResourceSyncer {
     async grants(resource, page, ctx): Promise<AnnotatedPage<Grant>> {
       const groupId = (resource.id as ResourceId).resource;
       const entitlement = memberEntitlement(resource);
-      if (!sc.membershipEndpointsOff) {
-        const startIndex = decodeStartIndex(page.token);
-        const count = pageSize(page, DEFAULT_PAGE_SIZE);
-        try {
-          const res = await sc.seismic.run((c) =>
-            c.listGroupMembers(groupId, { startIndex, count, signal: ctx.signal }),
-          );
-          return {
-            items: res.Resources.map((u) => grantTo(entitlement, userType.id, u.id)),
-            nextToken: startIndexToken(nextStartIndex(startIndex, res)),
-          };
-        } catch (e) {
-          if (!SeismicError.is(e, "not_found")) throw e;
-          // 404 for a group that exists means the endpoint is missing on this tenant.
-          const group = await findGroup(sc, groupId, ctx.signal);
-          if (!group) throw e;
-          markMembershipEndpointsOff(sc, "GET /scim/v2/Groups/{groupId}/Users");
-          return inlineGrants(entitlement, group);
-        }
-      }
-      const group = await sc.seismic.run((c) => c.getGroup(groupId, ctx.signal));
-      return inlineGrants(entitlement, group);
+      const startIndex = decodeStartIndex(page.token);
+      const count = pageSize(page, DEFAULT_PAGE_SIZE);
+      const variants = sc.variants(ctx);
+      const members = await sc.seismic.run((c) =>
+        groupMembersPage(c, variants, groupId, { startIndex, count, signal: ctx.signal }),
+      );
+      return {
+        items: members.memberIds.map((id) => grantTo(entitlement, userType.id, id)),
+        nextToken: startIndexToken(members.next),
+      };
     },
     async get(id, _parent, ctx) {
       const group = await findGroup(sc, id.resource, ctx.signal);
       return group ? groupResource(group) : undefined;
     },
-    ...groupProvisioning(sc),
+    ...(sc.config.membershipWrites === "group-replace"
+      ? groupReplaceProvisioning(sc)
+      : groupProvisioning(sc)),
   };
 }

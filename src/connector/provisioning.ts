@@ -3,7 +3,9 @@
  * (GrantAlreadyExists / GrantAlreadyRevoked instead of a write), made with the narrowest call
  * Seismic has (one membership POST/DELETE, or a `roles` replace with exactly one value added or
  * removed), and read back before success is reported. Group membership is never rewritten
- * wholesale. Platform roles and licences are read-only: their syncers declare the reason.
+ * wholesale here (group-replace-writes.ts does that, as an opt-in); without per-user routes the
+ * error names that option (member-routes-missing.ts). Platform roles and licences are read-only
+ * and refused with the reason.
  */
 import type { Any } from "@bufbuild/protobuf/wkt";
 import { pack } from "../baton/annotations.js";
@@ -21,17 +23,22 @@ import { type ScimUser, SeismicError } from "../seismic/index.js";
 import type { SeismicContext } from "./context.js";
 import { grantTo } from "./entitlements.js";
 import { isMember } from "./group-membership.js";
+import {
+  confirmMissingRoute,
+  isMissingWriteRoute,
+  memberRoutesMissing,
+} from "./member-routes-missing.js";
 import { userType } from "./resource-types.js";
 import { projectUser } from "./user-directory.js";
 import { isLicence } from "./vocabulary.js";
 
-type Provisioning = Required<Pick<ResourceSyncer, "grant" | "revoke">>;
+export type Provisioning = Required<Pick<ResourceSyncer, "grant" | "revoke">>;
 
-const alreadyExists = (): Any[] => [pack(GrantAlreadyExistsSchema, {})];
-const alreadyRevoked = (): Any[] => [pack(GrantAlreadyRevokedSchema, {})];
+export const alreadyExists = (): Any[] => [pack(GrantAlreadyExistsSchema, {})];
+export const alreadyRevoked = (): Any[] => [pack(GrantAlreadyRevokedSchema, {})];
 
 /** The principal's user id; only users can hold Seismic groups and roles. */
-function userPrincipal(principal: Resource | undefined, field: string): string {
+export function userPrincipal(principal: Resource | undefined, field: string): string {
   const id = principal?.id;
   if (!id || id.resourceType !== userType.id || id.resource === "") {
     throw invalidArgument(
@@ -42,13 +49,13 @@ function userPrincipal(principal: Resource | undefined, field: string): string {
   return id.resource;
 }
 
-function targetId(entitlement: Entitlement | undefined, field: string): ResourceId {
+export function targetId(entitlement: Entitlement | undefined, field: string): ResourceId {
   const id = entitlement?.resource?.id;
   if (!id || id.resource === "") throw invalidArgument(field, "the entitlement has no resource");
   return id;
 }
 
-function notVisible(what: string): Error {
+export function notVisible(what: string): Error {
   return connectorError(
     Code.Unavailable,
     `Seismic accepted the change but ${what} is not visible when read back; the operation will be retried`,
@@ -68,6 +75,9 @@ export function groupProvisioning(sc: SeismicContext): Provisioning {
       try {
         await sc.seismic.run((c) => c.addUserToGroup(userId, groupId, ctx.signal));
       } catch (e) {
+        if (isMissingWriteRoute(e)) {
+          throw await confirmMissingRoute(sc, e, userId, groupId, ctx.signal);
+        }
         if (!SeismicError.is(e, "conflict")) throw e;
         return { grants, annotations: alreadyExists() };
       }
@@ -91,12 +101,13 @@ export function groupProvisioning(sc: SeismicContext): Provisioning {
       try {
         await sc.seismic.run((c) => c.removeUserFromGroup(userId, groupId, ctx.signal));
       } catch (e) {
-        // Removing a non-member is a 404: someone else removed it since we looked.
-        if (!SeismicError.is(e, "not_found")) throw e;
-        if (!(await isMember(sc, userId, groupId, ctx.signal))) {
+        if (!isMissingWriteRoute(e)) throw e;
+        // Removing a non-member is a 404: someone else removed it since we looked. A member
+        // that a 404 (or 405, 501) leaves in place means the route itself is missing.
+        if (e.code === "not_found" && !(await isMember(sc, userId, groupId, ctx.signal))) {
           return { annotations: alreadyRevoked() };
         }
-        throw e;
+        throw memberRoutesMissing(e);
       }
       if (await isMember(sc, userId, groupId, ctx.signal)) {
         throw notVisible(`the removal of user ${userId} from group ${groupId}`);

@@ -116,9 +116,13 @@ export function userResource(user: ScimUser): Resource {
   const email = workEmail(user);
   const profile = userProfile(user);
   const createdAt = timestamp(user.meta?.created);
-  const status = user.active
-    ? { status: UserTrait_Status_Status.ENABLED }
-    : { status: UserTrait_Status_Status.DISABLED, details: "locked" };
+  // A tenant that leaves `active` out tells us nothing: the status stays unspecified.
+  const status =
+    user.active === undefined
+      ? { status: UserTrait_Status_Status.UNSPECIFIED }
+      : user.active
+        ? { status: UserTrait_Status_Status.ENABLED }
+        : { status: UserTrait_Status_Status.DISABLED, details: "locked" };
   const given = user.name?.givenName;
   const family = user.name?.familyName;
   const employeeNumber = user[ENTERPRISE_USER_SCHEMA]?.employeeNumber;
@@ -141,9 +145,12 @@ export function userResource(user: ScimUser): Resource {
     displayName: userDisplayName(user),
     annotations: [pack(UserTraitSchema, trait)],
     profile,
-    status: user.active
-      ? { status: Status_ResourceStatus.ENABLED }
-      : { status: Status_ResourceStatus.DISABLED, details: "locked" },
+    status:
+      user.active === undefined
+        ? { status: Status_ResourceStatus.UNSPECIFIED }
+        : user.active
+          ? { status: Status_ResourceStatus.ENABLED }
+          : { status: Status_ResourceStatus.DISABLED, details: "locked" },
     ...(createdAt ? { createdAt } : {}),
   });
 }

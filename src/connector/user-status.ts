@@ -1,7 +1,7 @@
 /**
  * Locks and unlocks a Seismic user (SCIM `active`), the one change deprovisioning, `disable_user`
- * and `enable_user` share: read the user first, write only when the flag differs (one PATCH
- * `replace active`), then read it back before reporting success. Neither may touch the
+ * and `enable_user` share: read the user first, write only when the flag differs or is unknown (one
+ * PATCH `replace active`), then read it back before reporting success. Neither may touch the
  * delegation user the connector acts as.
  */
 import { Code, connectorError } from "../baton/errors.js";
@@ -44,7 +44,13 @@ export async function setUserActive(
   );
   const after = await findUserById(sc, userId, signal);
   if (!after) return { outcome: "missing" };
-  if (after.active !== active) {
+  if (after.active === undefined) {
+    // A tenant that does not report `active` cannot confirm the change; say so, do not fail.
+    sc.logger.warn(
+      { userId },
+      `Seismic accepted the ${active ? "reactivation" : "deactivation"}, but this tenant does not report users' \`active\`, so it could not be read back`,
+    );
+  } else if (after.active !== active) {
     throw connectorError(
       Code.Unavailable,
       `Seismic accepted the ${active ? "reactivation" : "deactivation"} of user ${userId} (PATCH active=${active}) but still reports it ${active ? "inactive" : "active"}; try again`,

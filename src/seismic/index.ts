@@ -27,12 +27,17 @@ export {
 export { type SeismicLogger, silentLogger } from "./logger.js";
 export * from "./models.js";
 export { DEFAULT_PAGE_SIZE, nextStartIndex, type PageRequest, paginate } from "./pagination.js";
+export type { Origin, ProbeResult } from "./probe.js";
+export type { ReportingTableNames } from "./reporting.js";
+export type { ResponseFactsSnapshot } from "./response-facts.js";
 export { type BackoffPolicy, DEFAULT_BACKOFF } from "./retry.js";
 export {
   type ListOptions,
   type PageOptions,
+  type ScimGroupInput,
   type ScimReplaceOperation,
   type ScimUserInput,
   scimString,
 } from "./scim.js";
 export type { SeismicStats } from "./stats.js";
+export * from "./variants/index.js";

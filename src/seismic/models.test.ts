@@ -59,9 +59,11 @@ describe("models", () => {
     expect(user.roles?.map((r) => r.value)).toEqual(["Premium", "Learner"]);
   });
 
-  it("defaults emails to [] and rejects a missing active flag", () => {
+  it("defaults emails to [] and keeps a missing active flag unknown, never true", () => {
     expect(ScimUser.parse({ id: "a", userName: "b", active: true }).emails).toEqual([]);
-    expect(ScimUser.safeParse({ id: "a", userName: "b" }).success).toBe(false);
+    expect(ScimUser.parse({ id: "a", userName: "b" }).active).toBeUndefined();
+    expect(ScimUser.parse({ id: "a", userName: "b", active: null }).active).toBeUndefined();
+    expect(ScimUser.safeParse({ id: "a", userName: "b", active: "yes" }).success).toBe(false);
   });
 
   it("accepts reporting tables as bare arrays or wrapped", () => {

@@ -88,7 +88,10 @@ export const SeismicUserExtendedProperty = z.looseObject({
 });
 export type SeismicUserExtendedProperty = z.output<typeof SeismicUserExtendedProperty>;
 
-/** A SCIM User as Seismic returns it. Required: `id`, `userName`, `active`. */
+/**
+ * A SCIM User as Seismic returns it. Required: `id` and `userName`. `active` is optional: Seismic
+ * does not say every user carries it, and a missing flag means "status unknown", never enabled.
+ */
 export const ScimUser = z.looseObject({
   schemas: optional(z.array(z.string())),
   id: z.string(),
@@ -97,8 +100,8 @@ export const ScimUser = z.looseObject({
   name: optional(ScimName),
   displayName: str(),
   emails: optional(z.array(ScimEmail)).transform((v) => v ?? []),
-  // Required: defaulting a missing flag to true would report a locked user as enabled.
-  active: z.boolean(),
+  // Never defaulted: defaulting a missing flag to true would report a locked user as enabled.
+  active: bool(),
   title: str(),
   userType: str(),
   preferredLanguage: str(),

@@ -170,10 +170,12 @@ describe("transient failures", () => {
     expect(fake.apiRequests).toHaveLength(3);
   });
 
-  it("retries a POST after connection refused", async () => {
+  it("retries a POST after connection refused, once the API has answered before", async () => {
     const auth = track(await FakeSeismic.start());
     const port = await freePort();
     const clock = new FakeClock();
+    const first = await FakeSeismic.start(port);
+    first.apiHandler = () => ({ json: listResponse([], 0) });
     let api: FakeSeismic | undefined;
     clock.onSleep = async () => {
       api ??= track(await FakeSeismic.start(port));
@@ -193,20 +195,27 @@ describe("transient failures", () => {
         { clock, random: () => 0 },
       ),
     );
+    await client.listUsers({ count: 1 });
+    await first.close();
     await client.addUserToGroup("u1", "g1");
     expect(api?.apiRequests.map((r) => `${r.method} ${r.path}`)).toEqual([
       "POST /scim/v2/Users/u1/Groups/g1",
     ]);
-    expect(client.stats()).toMatchObject({ calls: 2, retries: 1 });
+    expect(client.stats()).toMatchObject({ calls: 3, retries: 1 });
   });
 
-  it("reports an unreachable API as network after the retries", async () => {
+  it("reports an API that stopped answering as network after the retries", async () => {
     const port = await freePort();
+    const api = await FakeSeismic.start(port);
+    api.apiHandler = () => ({ json: listResponse([], 0) });
     const { client } = await startHarness({ apiUrl: `http://127.0.0.1:${port}`, maxRetries: 2 });
+    await client.listUsers({ count: 1 });
+    await api.close();
     const error = (await client.listUsers().catch((e: unknown) => e)) as SeismicError;
     expect(error.code).toBe("network");
     expect(error.message).toContain("ECONNREFUSED");
-    expect(client.stats()).toMatchObject({ calls: 3, retries: 2 });
+    expect(error.retryable).toBe(true);
+    expect(client.stats()).toMatchObject({ calls: 4, retries: 2 });
   });
 
   it("turns a caller abort into an aborted error", async () => {

@@ -9,11 +9,13 @@ import type { Clock } from "./clock.js";
 import type { ResolvedSeismicConfig } from "./config.js";
 import { type Endpoint, endpointLabel, expandPath, joinUrl } from "./endpoints.js";
 import { type RateLimitInfo, type SeismicCredential, SeismicError } from "./errors.js";
+import type { FirstContact } from "./first-contact.js";
 import { safeJson } from "./json.js";
 import type { SeismicLogger } from "./logger.js";
 import type { RateLimiter, ServerQuota } from "./rate-limiter.js";
 import type { SecretRedactor } from "./redact.js";
 import { errorForResponse } from "./response-errors.js";
+import type { ResponseFacts } from "./response-facts.js";
 import {
   type BackoffPolicy,
   backoffDelay,
@@ -56,6 +58,10 @@ export interface RequestPipelineOptions {
   stats: StatsCounter;
   backoff: BackoffPolicy;
   random: () => number;
+  /** Which origins have answered: a wrong address fails fast (first-contact.ts). */
+  firstContact: FirstContact;
+  /** Where each answer's rate budget and server time are kept for `doctor`. */
+  facts: ResponseFacts;
 }
 
 /**
@@ -65,7 +71,8 @@ export interface RequestPipelineOptions {
  * - on 401 with the OAuth token: forgets it, mints a new one and re-sends once (not counted as a
  *   retry); a second 401 fails with `unauthenticated`;
  * - retries per retry.ts (429 always; 5xx/network for GET/PUT/DELETE; POST/PATCH only when the
- *   request surely was not processed), at most `maxRetries` times;
+ *   request surely was not processed), at most `maxRetries` times; until the API origin has
+ *   answered once, network failures get fewer retries (first-contact.ts);
  * - every failure is a {@link SeismicError}; server text in it is truncated and scrubbed.
  */
 export class RequestPipeline {
@@ -144,8 +151,13 @@ export class RequestPipeline {
           if (signal?.aborted) throw error;
           const failure = classifyNetworkError(error);
           const retryable = failure.transient && (isIdempotent(endpoint.method) || failure.notSent);
-          if (retryable && retries < config.maxRetries) {
-            const delayMs = backoffDelay(retries, backoff.baseDelayMs, backoff.maxDelayMs, random);
+          const contact = this.#o.firstContact.verdict(url.origin, failure, config.maxRetries);
+          if (retryable && retries < contact.maxRetries) {
+            // A silent new host already cost a whole timeout: try once more at once.
+            const delayMs =
+              contact.neverAnswered && failure.timeout
+                ? 0
+                : backoffDelay(retries, backoff.baseDelayMs, backoff.maxDelayMs, random);
             retries++;
             stats.retries++;
             logger.warn(
@@ -163,10 +175,13 @@ export class RequestPipeline {
             retryable,
             attempt,
             error,
+            contact.neverAnswered,
           );
         }
+        this.#o.firstContact.answered(url.origin);
 
         const quota = readQuota(reply);
+        this.#o.facts.record(quota, reply.header("date"), clock.now());
         // A 429 says "0 remaining" but also when to come back; its retry hint pauses the limiter
         // below. Spacing calls over a whole window for it would stall every caller for 60 s.
         if (reply.status !== 429) limiter.observe(quota);
@@ -318,9 +333,19 @@ export class RequestPipeline {
     retryable: boolean,
     attempts: number,
     cause: unknown,
+    neverAnswered: boolean,
   ): SeismicError {
     const origin = this.#o.config.apiUrl.origin;
     const what = failure.timeout ? "timed out" : `failed (${failure.code})`;
+    if (neverAnswered) {
+      // Nothing has ever answered there: most likely a wrong address, which retrying later
+      // will not mend; say which flag to check and do not let hosts retry it.
+      return new SeismicError(
+        "network",
+        `${label} to ${origin} ${what} after ${attempts} attempt${attempts === 1 ? "" : "s"}, and nothing has answered at that address yet: check --seismic-api-url (${origin}) and the network.`,
+        { endpoint: label, credential, requestId, retryable: false, cause },
+      );
+    }
     const why = !failure.transient
       ? ` check --seismic-api-url (${origin}) and the network.`
       : retryable

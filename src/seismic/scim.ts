@@ -3,6 +3,7 @@
 import { ENDPOINTS } from "./endpoints.js";
 import { SeismicError } from "./errors.js";
 import {
+  SCIM_GROUP_SCHEMA,
   SCIM_PATCH_SCHEMA,
   SCIM_USER_SCHEMA,
   ScimGroup,
@@ -31,11 +32,25 @@ export interface ListOptions {
    * `members` on a group listing that does not need them. A server that ignores it costs nothing.
    */
   excludedAttributes?: string;
+  /**
+   * True: send neither `attributes` nor `excludedAttributes`, for a strict server that refuses
+   * them (seismic/variants/listing-parameters.ts). Default false.
+   */
+  omitProjection?: boolean;
   signal?: AbortSignal;
 }
 
 /** Paging of an unfiltered SCIM listing. */
 export type PageOptions = Omit<ListOptions, "filter" | "excludedAttributes">;
+
+/** A group as sent in a full replace (`PUT /Groups/{id}`); unknown attributes pass through. */
+export interface ScimGroupInput {
+  schemas?: string[];
+  displayName: string;
+  externalId?: string;
+  members: { value: string; [attribute: string]: unknown }[];
+  [extensionOrAttribute: string]: unknown;
+}
 
 /**
  * The only PATCH operation Seismic accepts: `replace`, with a non-empty `path`
@@ -84,7 +99,7 @@ function page(options: ListOptions) {
     startIndex: Math.max(1, options.startIndex ?? 1),
     count,
     filter: options.filter,
-    excludedAttributes: options.excludedAttributes,
+    excludedAttributes: options.omitProjection ? undefined : options.excludedAttributes,
   };
 }
 
@@ -216,6 +231,20 @@ export class ScimApi {
     return this.#http.json({ endpoint: ENDPOINTS.getGroup, params, signal }, ScimGroup);
   }
 
+  replaceGroup(groupId: string, body: ScimGroupInput, signal?: AbortSignal): Promise<ScimGroup> {
+    const params = { groupId: requireId("groupId", groupId) };
+    const schemas = body.schemas ?? [SCIM_GROUP_SCHEMA];
+    return this.#http.json(
+      {
+        endpoint: ENDPOINTS.replaceGroup,
+        params,
+        body: { ...body, schemas, id: groupId },
+        signal,
+      },
+      ScimGroup,
+    );
+  }
+
   listGroupMembers(
     groupId: string,
     options: PageOptions = {},
@@ -226,7 +255,7 @@ export class ScimApi {
     // JSON per member, most of a large sync's bytes and parsing. SCIM's `attributes` (RFC 7644
     // §3.4.2.5) asks for the id alone; a server that ignores it answers full users, which parse
     // the same way, so it costs nothing to ask.
-    const query = { ...page(options), attributes: "id" };
+    const query = { ...page(options), attributes: options.omitProjection ? undefined : "id" };
     return this.#http.json(
       { endpoint: ENDPOINTS.listGroupMembers, params, query, signal },
       ScimMemberUserList,

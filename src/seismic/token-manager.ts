@@ -6,6 +6,7 @@ import type { Clock } from "./clock.js";
 import type { ResolvedSeismicConfig } from "./config.js";
 import { endpointLabel, expandPath, joinUrl, TOKEN_ENDPOINT } from "./endpoints.js";
 import { SeismicError } from "./errors.js";
+import type { FirstContact } from "./first-contact.js";
 import { safeJson } from "./json.js";
 import type { SeismicLogger } from "./logger.js";
 import { OAuthErrorBody, TokenResponse } from "./models.js";
@@ -44,6 +45,8 @@ export interface TokenManagerOptions {
   stats: StatsCounter;
   backoff: BackoffPolicy;
   random: () => number;
+  /** Which origins have answered: a wrong auth address fails fast (first-contact.ts). */
+  firstContact: FirstContact;
 }
 
 interface CachedToken {
@@ -58,7 +61,8 @@ interface CachedToken {
  *
  * The token is reused until `expires_in` minus min(5 min, 10% of the lifetime). Concurrent
  * callers share one in-flight mint. Minting changes nothing server-side, so 429, 5xx and network
- * failures are retried like idempotent calls (up to `maxRetries`).
+ * failures are retried like idempotent calls (up to `maxRetries`; fewer until the auth origin
+ * has answered once, see first-contact.ts).
  *
  * @throws SeismicError `invalid_client`, `invalid_grant`, `invalid_scope`, `unknown_tenant`,
  *   `token_rejected`, `rate_limited`, `server_error`, `network` or `invalid_response`.
@@ -120,25 +124,30 @@ export class TokenManager implements AccessTokenSource {
         });
       } catch (error) {
         const failure = classifyNetworkError(error);
-        if (failure.transient && retry < config.maxRetries) {
+        const contact = this.#o.firstContact.verdict(url.origin, failure, config.maxRetries);
+        if (failure.transient && retry < contact.maxRetries) {
           await this.#wait(
             retry,
-            backoffDelay(retry, backoff.baseDelayMs, backoff.maxDelayMs, random),
+            contact.neverAnswered && failure.timeout
+              ? 0
+              : backoffDelay(retry, backoff.baseDelayMs, backoff.maxDelayMs, random),
             failure.code,
           );
           continue;
         }
+        const never = contact.neverAnswered ? ", and nothing has answered at that address yet" : "";
         throw new SeismicError(
           "network",
-          `Could not reach the Seismic auth server at ${config.authUrl.origin} (${failure.code}) for tenant ${config.tenant}: check --seismic-auth-url and the network`,
+          `Could not reach the Seismic auth server at ${config.authUrl.origin} (${failure.code}) for tenant ${config.tenant}${never}: check --seismic-auth-url and the network`,
           {
             endpoint: this.#label,
             credential: "client_credentials",
-            retryable: failure.transient,
+            retryable: failure.transient && !contact.neverAnswered,
             cause: error,
           },
         );
       }
+      this.#o.firstContact.answered(url.origin);
 
       if (reply.status >= 200 && reply.status < 300) {
         const token = parseResponse(TokenResponse, safeJson(reply.text), this.#label, {

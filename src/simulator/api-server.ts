@@ -5,6 +5,7 @@
 // limit is on.
 
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { refuseNonAdminWrite } from "./admin-check.js";
 import { checkAccess } from "./api-auth.js";
 import { sleep } from "./clock.js";
 import type { FaultInjector } from "./faults.js";
@@ -29,6 +30,7 @@ import { schemaRoutes } from "./schemas.js";
 import { groupRoutes } from "./scim-groups.js";
 import { userRoutes } from "./scim-users.js";
 import { StateConflict, type TenantState } from "./state.js";
+import { refuseProjection } from "./strict-parameters.js";
 import type { TokenStore } from "./tokens.js";
 import { userPatchRoutes } from "./user-patch.js";
 
@@ -153,6 +155,12 @@ export function createApiHandler(d: ApiDeps): (req: IncomingMessage, res: Server
     const auth = req.headers.authorization;
     const denied = checkAccess(auth, path, match.route.access, d.tokens, options.scimToken);
     if (denied !== undefined) return send(res, denied, headers);
+    const notAdmin = refuseNonAdminWrite(auth, match.route.access, d.tokens, state);
+    if (notAdmin !== undefined) return send(res, notAdmin, headers);
+    if (options.strictParameters) {
+      const refused = refuseProjection(url.searchParams);
+      if (refused !== undefined) return send(res, scimErrorReply(refused), headers);
+    }
 
     const ctx: ApiContext = {
       method,

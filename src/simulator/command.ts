@@ -4,6 +4,7 @@
 
 import type { Writable } from "node:stream";
 import yargs, { type Argv, type CommandModule } from "yargs";
+import { DIALECT_NAMES, type DialectName } from "./dialects.js";
 import type { Simulator } from "./index.js";
 import { startSimulator } from "./index.js";
 import type { FaultOptions, SimulatorOptions } from "./options.js";
@@ -24,6 +25,13 @@ export interface SimulateArgs {
   rateLimit: number;
   rateLimitWindow: number;
   membershipEndpoints: boolean;
+  dialect?: string | undefined;
+  groupMembersEndpoint?: string | undefined;
+  memberWriteRoutes?: boolean | undefined;
+  reportingTables?: string | undefined;
+  userActive?: boolean | undefined;
+  strictParameters?: boolean | undefined;
+  delegatedUserAdmin?: boolean | undefined;
   reportingLag?: number | undefined;
   latency: number;
   scopes: string;
@@ -80,6 +88,19 @@ export function simulatorOptions(a: SimulateArgs): SimulatorOptions {
   if (a.delegationUserId !== undefined) o.delegationUserId = a.delegationUserId;
   if (a.scimToken !== undefined) o.scimToken = a.scimToken;
   if (a.reportingLag !== undefined) o.reportingLagMs = a.reportingLag;
+  if (a.dialect !== undefined) o.dialect = a.dialect as DialectName;
+  if (a.groupMembersEndpoint !== undefined) {
+    o.groupMembersEndpoint = a.groupMembersEndpoint as NonNullable<
+      SimulatorOptions["groupMembersEndpoint"]
+    >;
+  }
+  if (a.memberWriteRoutes !== undefined) o.memberWriteRoutes = a.memberWriteRoutes;
+  if (a.reportingTables !== undefined) {
+    o.reportingTables = a.reportingTables as NonNullable<SimulatorOptions["reportingTables"]>;
+  }
+  if (a.userActive !== undefined) o.userActive = a.userActive;
+  if (a.strictParameters !== undefined) o.strictParameters = a.strictParameters;
+  if (a.delegatedUserAdmin !== undefined) o.delegatedUserAdmin = a.delegatedUserAdmin;
   if (faulty) {
     o.faults = {
       seed: a.faultSeed,
@@ -184,6 +205,40 @@ function builder(y: Argv): Argv<SimulateArgs> {
       default: true,
       describe:
         "Serve GET /Users/{id}/Groups and /Groups/{id}/Users (--no-membership-endpoints: 404)",
+    })
+    .option("dialect", {
+      type: "string",
+      choices: DIALECT_NAMES,
+      describe:
+        "Behave like a tenant whose API differs from our notes (see src/simulator/README.md); the switches below override it",
+    })
+    .option("group-members-endpoint", {
+      type: "string",
+      choices: ["serve", "missing", "not-allowed"],
+      describe: "How GET /Groups/{id}/Users answers: served, 404 or 405",
+    })
+    .option("member-write-routes", {
+      type: "boolean",
+      describe: "Serve POST/DELETE /Users/{u}/Groups/{g} (--no-member-write-routes: 404)",
+    })
+    .option("reporting-tables", {
+      type: "string",
+      choices: ["roles", "entitlementRoles", "none"],
+      describe:
+        "Reporting table names: /roles + /userRoleAssignments, the entitlement names, or none (all 404)",
+    })
+    .option("user-active", {
+      type: "boolean",
+      describe: "Render `active` on users (--no-user-active: leave it out)",
+    })
+    .option("strict-parameters", {
+      type: "boolean",
+      describe: "Refuse `attributes`/`excludedAttributes` with a 400 instead of honouring them",
+    })
+    .option("delegated-user-admin", {
+      type: "boolean",
+      describe:
+        "The delegated user is a System Administrator (--no-delegated-user-admin: SCIM writes get 403)",
     })
     .option("reporting-lag", {
       type: "number",

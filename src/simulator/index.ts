@@ -16,6 +16,7 @@ import { TenantState } from "./state.js";
 import { createStateView, type SimulatorStateView } from "./state-view.js";
 import { TokenStore } from "./tokens.js";
 
+export { DIALECT_NAMES, DIALECTS, type DialectName } from "./dialects.js";
 export type { FaultOptions, SimulatorOptions } from "./options.js";
 export type { PlatformRole, RoleAssignment } from "./state.js";
 export type { SimulatorStateView } from "./state-view.js";
@@ -96,7 +97,7 @@ export async function startSimulator(options?: SimulatorOptions): Promise<Simula
       clientId: o.clientId,
       clientSecret: o.clientSecret,
       delegationUserId,
-      state: createStateView(state, () => apiUrl),
+      state: createStateView(state, () => apiUrl, o.userActive),
       refreshReporting: () => reporting.refresh(o.now()),
       setFaults: (f) => faults.set(f),
       close: async () => {

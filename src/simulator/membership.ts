@@ -1,11 +1,12 @@
 // Seismic's custom membership endpoints (spec §2.1, §2.2, Q1): paginated GET /Users/{id}/Groups
 // and GET /Groups/{id}/Users, plus POST and DELETE /Users/{userId}/Groups/{groupId} to add and
 // remove one membership. Adding an existing member is a 409 and removing a non-member a 404, so
-// the caller can tell "already exists" and "already revoked" apart from success. A switch makes
-// the two GET endpoints answer 404, as on a tenant without them.
+// the caller can tell "already exists" and "already revoked" apart from success. Switches make
+// the two GET endpoints answer 404, the members path alone answer 404 or 405, and the two writes
+// answer 404, as on tenants without them (dialects.ts).
 
 import { projected } from "./attributes.js";
-import { noEndpoint, type Reply } from "./http.js";
+import { noEndpoint, type Reply, ScimError } from "./http.js";
 import { findGroup, findUser } from "./lookup.js";
 import { listResponse, parsePage } from "./pagination.js";
 import { renderGroup, renderUser } from "./render.js";
@@ -32,8 +33,16 @@ function userGroups(ctx: ApiContext): Reply {
   );
 }
 
+function requireWriteRoutes(ctx: ApiContext): void {
+  if (!ctx.options.memberWriteRoutes) throw noEndpoint(ctx.method, ctx.path);
+}
+
 function groupUsers(ctx: ApiContext): Reply {
   requireEnabled(ctx);
+  if (ctx.options.groupMembersEndpoint === "missing") throw noEndpoint(ctx.method, ctx.path);
+  if (ctx.options.groupMembersEndpoint === "not-allowed") {
+    throw new ScimError(405, `Method ${ctx.method} is not supported on /scim/v2/Groups/{id}/Users`);
+  }
   const group = findGroup(ctx.state, ctx.params[0] as string);
   const page = parsePage(ctx.query);
   return scim(
@@ -41,12 +50,13 @@ function groupUsers(ctx: ApiContext): Reply {
     listResponse(
       [...group.members],
       page,
-      projected(ctx.query, (u) => renderUser(u, ctx.baseUrl)),
+      projected(ctx.query, (u) => renderUser(u, ctx.baseUrl, ctx.options.userActive)),
     ),
   );
 }
 
 function add(ctx: ApiContext): Reply {
+  requireWriteRoutes(ctx);
   const user = findUser(ctx.state, ctx.params[0] as string);
   const group = findGroup(ctx.state, ctx.params[1] as string);
   ctx.state.addMember(group, user, ctx.now);
@@ -54,6 +64,7 @@ function add(ctx: ApiContext): Reply {
 }
 
 function remove(ctx: ApiContext): Reply {
+  requireWriteRoutes(ctx);
   const user = findUser(ctx.state, ctx.params[0] as string);
   const group = findGroup(ctx.state, ctx.params[1] as string);
   ctx.state.removeMember(group, user, ctx.now);

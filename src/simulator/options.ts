@@ -1,6 +1,8 @@
 // Options of the embedded Seismic tenant simulator, their defaults, and the checks that turn a
 // bad option into one clear error before any server starts.
 
+import { type DialectName, type DialectSwitches, dialectSwitches } from "./dialects.js";
+
 /** Faults injected on the API origin, deterministic for `seed` (requests are drawn in arrival order). */
 export interface FaultOptions {
   /** Seed of the fault stream (default 1). */
@@ -17,7 +19,9 @@ export interface FaultOptions {
   burst429?: { every: number; length: number };
 }
 
-export interface SimulatorOptions {
+export interface SimulatorOptions extends DialectSwitches {
+  /** A preset of the dialect switches (dialects.ts); switches given alongside win. */
+  dialect?: DialectName;
   /** Same seed => same tenant (default 1). */
   seed?: number;
   /** Number of seeded users (default 200). */
@@ -51,6 +55,11 @@ export interface SimulatorOptions {
   rateLimit?: { limit: number; windowMs: number } | false;
   /** Default true; false makes GET /Groups/{id}/Users and GET /Users/{id}/Groups answer 404. */
   membershipEndpoints?: boolean;
+  /**
+   * Default true; false: the delegated user is not a System Administrator (no such platform
+   * role), so Seismic refuses its SCIM writes with 403 whatever the token's scopes.
+   */
+  delegatedUserAdmin?: boolean;
   /** Reporting snapshot is retaken on a Reporting call once it is this old; default: only on demand. */
   reportingLagMs?: number;
   /** Faults on the API origin; can be changed at run time with `setFaults`. */
@@ -91,6 +100,12 @@ export interface ResolvedOptions {
   grantedScopes: string[];
   rateLimit: { limit: number; windowMs: number } | false;
   membershipEndpoints: boolean;
+  groupMembersEndpoint: "serve" | "missing" | "not-allowed";
+  memberWriteRoutes: boolean;
+  reportingTables: "roles" | "entitlementRoles" | "none";
+  userActive: boolean;
+  strictParameters: boolean;
+  delegatedUserAdmin: boolean;
   reportingLagMs: number | undefined;
   faults: FaultOptions | undefined;
   latencyMs: number;
@@ -107,6 +122,15 @@ export function resolveOptions(o: SimulatorOptions = {}): ResolvedOptions {
     if (!Number.isInteger(v) || v < min) problems.push(`${name} must be an integer >= ${min}`);
     return v;
   };
+  let dialect: DialectSwitches = {};
+  if (o.dialect !== undefined) {
+    try {
+      dialect = dialectSwitches(o.dialect);
+    } catch (e) {
+      problems.push((e as Error).message);
+    }
+  }
+  const pickSwitch = <K extends keyof DialectSwitches>(key: K) => o[key] ?? dialect[key];
   const r: ResolvedOptions = {
     seed: int("seed", o.seed, 0, DEFAULTS.seed),
     users: int("users", o.users, 1, DEFAULTS.users),
@@ -123,6 +147,12 @@ export function resolveOptions(o: SimulatorOptions = {}): ResolvedOptions {
     grantedScopes: o.grantedScopes ?? [...DEFAULT_SCOPES],
     rateLimit: o.rateLimit === undefined ? { ...DEFAULTS.rateLimit } : o.rateLimit,
     membershipEndpoints: o.membershipEndpoints ?? true,
+    groupMembersEndpoint: pickSwitch("groupMembersEndpoint") ?? "serve",
+    memberWriteRoutes: pickSwitch("memberWriteRoutes") ?? true,
+    reportingTables: pickSwitch("reportingTables") ?? "roles",
+    userActive: pickSwitch("userActive") ?? true,
+    strictParameters: pickSwitch("strictParameters") ?? false,
+    delegatedUserAdmin: o.delegatedUserAdmin ?? true,
     reportingLagMs: o.reportingLagMs,
     faults: o.faults,
     latencyMs: o.latencyMs ?? 0,
@@ -144,6 +174,12 @@ export function resolveOptions(o: SimulatorOptions = {}): ResolvedOptions {
   }
   if (r.reportingLagMs !== undefined && !(r.reportingLagMs >= 0)) {
     problems.push("reportingLagMs must be >= 0");
+  }
+  if (!["serve", "missing", "not-allowed"].includes(r.groupMembersEndpoint)) {
+    problems.push("groupMembersEndpoint must be serve, missing or not-allowed");
+  }
+  if (!["roles", "entitlementRoles", "none"].includes(r.reportingTables)) {
+    problems.push("reportingTables must be roles, entitlementRoles or none");
   }
   if (!(r.latencyMs >= 0)) problems.push("latencyMs must be >= 0");
   if (problems.length > 0) throw new Error(`Invalid simulator options: ${problems.join("; ")}`);

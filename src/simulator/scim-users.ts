@@ -38,13 +38,16 @@ function list(ctx: ApiContext): Reply {
     listResponse(
       users,
       page,
-      projected(ctx.query, (u) => renderUser(u, ctx.baseUrl)),
+      projected(ctx.query, (u) => renderUser(u, ctx.baseUrl, ctx.options.userActive)),
     ),
   );
 }
 
 function get(ctx: ApiContext): Reply {
-  return scim(200, renderUser(findUser(ctx.state, ctx.params[0] as string), ctx.baseUrl));
+  return scim(
+    200,
+    renderUser(findUser(ctx.state, ctx.params[0] as string), ctx.baseUrl, ctx.options.userActive),
+  );
 }
 
 async function create(ctx: ApiContext): Promise<Reply> {
@@ -58,7 +61,7 @@ async function create(ctx: ApiContext): Promise<Reply> {
     groups: new Set(),
   };
   ctx.state.addUser(user);
-  const body = renderUser(user, ctx.baseUrl);
+  const body = renderUser(user, ctx.baseUrl, ctx.options.userActive);
   return scim(201, body, { Location: `${ctx.baseUrl}/scim/v2/Users/${user.id}` });
 }
 
@@ -69,7 +72,7 @@ async function replace(ctx: ApiContext): Promise<Reply> {
   ctx.state.renameUser(user, fields.userName);
   Object.assign(user, fields);
   user.lastModified = ctx.now;
-  return scim(200, renderUser(user, ctx.baseUrl));
+  return scim(200, renderUser(user, ctx.baseUrl, ctx.options.userActive));
 }
 
 function remove(ctx: ApiContext): Reply {
