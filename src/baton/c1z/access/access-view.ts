@@ -134,8 +134,8 @@ export class AccessView {
     for (const grant of this.grantPages({ principal })) {
       const e = grant.entitlement;
       const id = e?.id ?? "";
-      // A grant may carry only a stub of its entitlement; the entitlement row has the names.
-      const full = e?.resource?.displayName ? e : (this.rows.entitlement(this.run.syncId, id) ?? e);
+      // A grant usually carries a stub of its entitlement (id and resource); the row has the rest.
+      const full = e?.slug ? e : (this.rows.entitlement(this.run.syncId, id) ?? e);
       const resource = full?.resource?.id;
       const typeName =
         this.types.get(resource?.resourceType ?? "")?.displayName ?? resource?.resourceType ?? "";
