@@ -7,6 +7,7 @@ import { UsageError } from "../baton/errors.js";
 import { SeismicError } from "../seismic/index.js";
 import { seismicFields, toConnectorConfig } from "./config.js";
 import { type DemoTenant, startDemoTenant } from "./demo.js";
+import { dryRunHooks } from "./dry-run.js";
 import { createSeismicConnector, HELP_URL } from "./seismic-connector.js";
 
 /** Kept equal to package.json's version (dist/ cannot reach package.json by a fixed path). */
@@ -19,7 +20,7 @@ export const seismicDefinition: ConnectorDefinition = {
     "Baton connector for Seismic: syncs users, groups, roles, platform roles and licences, and provisions group membership, roles and accounts.",
   helpUrl: HELP_URL,
   fields: seismicFields,
-  async create(values, { logger, scrubber }): Promise<ConnectorInstance> {
+  async create(values, { logger, scrubber, dryRun }): Promise<ConnectorInstance> {
     let demo: DemoTenant | undefined;
     try {
       if (values.demo === true) {
@@ -33,7 +34,10 @@ export const seismicDefinition: ConnectorDefinition = {
       const config = toConnectorConfig(demo ? { ...values, ...demo.values } : values);
       scrubber.add(config.clientSecret);
       scrubber.add(config.scimToken);
-      const connector = createSeismicConnector(config, { logger });
+      const connector = createSeismicConnector(config, {
+        logger,
+        client: { ...(dryRun ? { dryRun: dryRunHooks(dryRun) } : {}) },
+      });
       const tenant = demo;
       return {
         connector,

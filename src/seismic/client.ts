@@ -3,6 +3,7 @@
 import { Agent, type Dispatcher } from "undici";
 import { type Clock, systemClock } from "./clock.js";
 import { type ResolvedSeismicConfig, resolveConfig, type SeismicConfig } from "./config.js";
+import type { DryRunHooks } from "./dry-run.js";
 import { type SeismicLogger, silentLogger } from "./logger.js";
 import type {
   PlatformRole,
@@ -13,6 +14,7 @@ import type {
   ScimUser,
   UserRoleAssignment,
 } from "./models.js";
+import type { SeismicObserver } from "./observer.js";
 import { RateLimiter } from "./rate-limiter.js";
 import { SecretRedactor } from "./redact.js";
 import { ReportingApi } from "./reporting.js";
@@ -44,6 +46,13 @@ export interface SeismicClientOptions {
   random?: () => number;
   /** Backoff delays. Default {@link DEFAULT_BACKOFF}. */
   backoff?: Partial<BackoffPolicy>;
+  /** Told about every API attempt, retry and token request (e.g. to count them as metrics). */
+  observer?: SeismicObserver;
+  /**
+   * Dry-run mode: reads are sent and reported, the first write is reported instead of sent and
+   * fails with DryRunStop. Token requests are sent (they change nothing in the tenant).
+   */
+  dryRun?: DryRunHooks;
 }
 
 /**
@@ -107,9 +116,15 @@ export class SeismicClient {
       stats: this.#stats,
       backoff,
       random,
+      observer: options.observer,
     };
     const tokens = new TokenManager(common);
-    const http = new RequestPipeline({ ...common, tokens, limiter: this.#limiter });
+    const http = new RequestPipeline({
+      ...common,
+      tokens,
+      limiter: this.#limiter,
+      dryRun: options.dryRun,
+    });
     this.#scim = new ScimApi(http);
     this.#reporting = new ReportingApi(http);
   }

@@ -9,6 +9,7 @@ import { SeismicError } from "./errors.js";
 import { safeJson } from "./json.js";
 import type { SeismicLogger } from "./logger.js";
 import { OAuthErrorBody, TokenResponse } from "./models.js";
+import { notify, type SeismicObserver } from "./observer.js";
 import { type SecretRedactor, truncate } from "./redact.js";
 import {
   type BackoffPolicy,
@@ -44,6 +45,8 @@ export interface TokenManagerOptions {
   stats: StatsCounter;
   backoff: BackoffPolicy;
   random: () => number;
+  /** Told about every token request. */
+  observer?: SeismicObserver | undefined;
 }
 
 interface CachedToken {
@@ -119,6 +122,7 @@ export class TokenManager implements AccessTokenSource {
           bodyTimeoutMs: config.timeouts.bodyMs,
         });
       } catch (error) {
+        notify(this.#o.observer, "tokenRequest", { outcome: "failed", status: "network" });
         const failure = classifyNetworkError(error);
         if (failure.transient && retry < config.maxRetries) {
           await this.#wait(
@@ -152,6 +156,7 @@ export class TokenManager implements AccessTokenSource {
           refreshAtMs: startedAt + lifetimeMs - marginMs,
         };
         stats.tokensMinted++;
+        notify(this.#o.observer, "tokenRequest", { outcome: "minted", status: reply.status });
         logger.info(
           { tenant: config.tenant, expiresInSeconds: lifetimeMs / 1000, scopes: config.scopes },
           "minted Seismic access token",
@@ -159,6 +164,7 @@ export class TokenManager implements AccessTokenSource {
         return token.access_token;
       }
 
+      notify(this.#o.observer, "tokenRequest", { outcome: "failed", status: reply.status });
       const transient = reply.status === 429 || reply.status >= 500;
       if (transient && retry < config.maxRetries) {
         const hinted =

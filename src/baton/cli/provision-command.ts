@@ -2,7 +2,9 @@
  * One-shot provisioning, the Baton CLI way: `--grant-entitlement/--grant-principal(-type)`,
  * `--revoke-grant`, `--create-account-*` and `--delete-resource(-type)`. Entitlements, principals
  * and grants are looked up in `--file` (the last sync), and the operation goes through the same
- * gRPC services a platform would call, with provisioning switched on.
+ * gRPC services a platform would call, with provisioning switched on. With `--dry-run` the
+ * connector reads as usual and stops at its first write; the plan (reads, then that write, or
+ * "nothing to do" when none is needed) is printed and nothing changes.
  */
 import type { JsonObject } from "@bufbuild/protobuf";
 import {
@@ -12,6 +14,7 @@ import {
 import { ResourceDoesNotExistSchema } from "../../gen/c1/connector/v2/annotation_resource_pb.js";
 import { has } from "../annotations.js";
 import { C1zReader } from "../c1z/reader.js";
+import { DryRunRecorder } from "../dry-run.js";
 import { UsageError } from "../errors.js";
 import { resourceKey } from "../ids.js";
 import { connectorClients, inProcessTransport } from "../sync/clients.js";
@@ -21,7 +24,8 @@ import type { RunContext } from "./run-context.js";
 /** Whether any one-shot provisioning flag was given. */
 export function wantsProvisioning(c: Record<string, unknown>): boolean {
   return Boolean(
-    c.grantEntitlement ||
+    c.dryRun ||
+      c.grantEntitlement ||
       c.grantPrincipal ||
       c.revokeGrant ||
       c.createAccountLogin ||
@@ -42,6 +46,11 @@ function operation(c: Record<string, unknown>): "grant" | "revoke" | "create-acc
   ].filter((o): o is "grant" | "revoke" | "create-account" | "delete" => o !== undefined);
   if (ops.length > 1) {
     throw new UsageError(`choose one provisioning operation at a time (got: ${ops.join(", ")})`);
+  }
+  if (ops.length === 0) {
+    throw new UsageError(
+      "--dry-run plans a one-shot change: add --grant-entitlement with --grant-principal and --grant-principal-type, --revoke-grant, --create-account-login or --create-account-email, or --delete-resource with --delete-resource-type",
+    );
   }
   return ops[0] ?? "grant";
 }
@@ -68,13 +77,48 @@ function parseProfile(text: string | undefined): JsonObject {
   return v as JsonObject;
 }
 
-/** Runs one provisioning operation and prints what happened; returns the exit code. */
+/** Runs one provisioning operation (or plans it, with `--dry-run`); returns the exit code. */
 export async function provisionCommand(def: ConnectorDefinition, ctx: RunContext): Promise<number> {
+  const print = (line: string) => process.stdout.write(`${ctx.scrubber.scrub(line)}\n`);
+  if (!ctx.config.dryRun) return runOperation(def, ctx, print);
+  const plan = new DryRunRecorder();
+  const outcome: string[] = [];
+  let failure: unknown;
+  try {
+    await runOperation(def, ctx, (line) => outcome.push(line), plan);
+  } catch (e) {
+    failure = e;
+  }
+  if (plan.reads.length > 0 || plan.write) print("dry run: nothing was changed");
+  for (const line of plan.lines()) print(line);
+  // The plan ends at its first write, whatever the operation did after the stop.
+  if (plan.write) {
+    print(
+      "stopped before this write; without --dry-run the operation makes it, then reads the result back to verify it",
+    );
+    return 0;
+  }
+  if (failure !== undefined) throw failure;
+  for (const line of outcome) print(line);
+  print("nothing to do: no write is needed");
+  return 0;
+}
+
+/** Runs one operation, handing each result line to `out`; `dryRun` goes to the connector. */
+async function runOperation(
+  def: ConnectorDefinition,
+  ctx: RunContext,
+  out: (line: string) => void,
+  dryRun?: DryRunRecorder,
+): Promise<number> {
   const c = ctx.config;
   const op = operation(c);
-  const instance = await def.create(c, { logger: ctx.logger, scrubber: ctx.scrubber });
+  const instance = await def.create(c, {
+    logger: ctx.logger,
+    scrubber: ctx.scrubber,
+    ...(dryRun ? { dryRun } : {}),
+  });
   const clients = connectorClients(inProcessTransport(instance.connector, { provisioning: true }));
-  const out = (line: string) => process.stdout.write(`${line}\n`);
   try {
     if (op === "create-account") {
       const profile = parseProfile(c.createAccountProfile as string | undefined);

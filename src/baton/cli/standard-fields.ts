@@ -100,6 +100,14 @@ export const standardFields: readonly Field[] = [
       "Not supported by this connector; accepted for compatibility and rejected when true.",
   },
   {
+    name: "dry-run",
+    kind: "boolean",
+    group: "Provisioning",
+    default: false,
+    description:
+      "With a one-shot change: read what it needs, print the calls it would make, change nothing.",
+  },
+  {
     name: "grant-entitlement",
     kind: "string",
     group: "Provisioning",
