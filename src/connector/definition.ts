@@ -4,10 +4,11 @@
  */
 import type { ConnectorDefinition, ConnectorInstance } from "../baton/cli/definition.js";
 import { UsageError } from "../baton/errors.js";
-import { SeismicError } from "../seismic/index.js";
+import { SeismicError, type SeismicStats } from "../seismic/index.js";
 import { seismicFields, toConnectorConfig } from "./config.js";
 import { type DemoTenant, startDemoTenant } from "./demo.js";
 import { dryRunHooks } from "./dry-run.js";
+import { seismicMetrics } from "./metrics.js";
 import { createSeismicConnector, HELP_URL } from "./seismic-connector.js";
 
 /** Kept equal to package.json's version (dist/ cannot reach package.json by a fixed path). */
@@ -20,7 +21,7 @@ export const seismicDefinition: ConnectorDefinition = {
     "Baton connector for Seismic: syncs users, groups, roles, platform roles and licences, and provisions group membership, roles and accounts.",
   helpUrl: HELP_URL,
   fields: seismicFields,
-  async create(values, { logger, scrubber, dryRun }): Promise<ConnectorInstance> {
+  async create(values, { logger, scrubber, dryRun, metrics }): Promise<ConnectorInstance> {
     let demo: DemoTenant | undefined;
     try {
       if (values.demo === true) {
@@ -34,10 +35,16 @@ export const seismicDefinition: ConnectorDefinition = {
       const config = toConnectorConfig(demo ? { ...values, ...demo.values } : values);
       scrubber.add(config.clientSecret);
       scrubber.add(config.scimToken);
+      let stats: (() => SeismicStats) | undefined;
+      const observer = metrics && seismicMetrics(metrics.registry, () => stats?.());
       const connector = createSeismicConnector(config, {
         logger,
-        client: { ...(dryRun ? { dryRun: dryRunHooks(dryRun) } : {}) },
+        client: {
+          ...(dryRun ? { dryRun: dryRunHooks(dryRun) } : {}),
+          ...(observer ? { observer } : {}),
+        },
       });
+      stats = () => connector.stats();
       const tenant = demo;
       return {
         connector,

@@ -6,6 +6,7 @@
 import type { CommandModule } from "yargs";
 import type { Connector } from "../connector.js";
 import type { DryRunRecorder } from "../dry-run.js";
+import type { BatonMetrics } from "../metrics/registry.js";
 import type { Field } from "./fields.js";
 import type { Logger, SecretScrubber } from "./logger.js";
 
@@ -43,4 +44,6 @@ export interface ConnectorEnv {
    * write instead of making it (recording that write). Absent for every real run.
    */
   dryRun?: DryRunRecorder;
+  /** The host's metrics (`--metrics-listen`): the connector may add its own series to them. */
+  metrics?: BatonMetrics;
 }

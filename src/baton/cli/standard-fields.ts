@@ -185,6 +185,13 @@ export const standardFields: readonly Field[] = [
     description: "serve: address to listen on (HOST:PORT).",
   },
   {
+    name: "metrics-listen",
+    kind: "string",
+    group: "Server",
+    description:
+      "serve: also serve Prometheus metrics on http://ADDR/metrics (HOST:PORT; a bare PORT binds 127.0.0.1).",
+  },
+  {
     name: "tls-cert",
     kind: "string",
     group: "Server",
