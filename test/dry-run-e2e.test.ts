@@ -10,11 +10,15 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Simulator, startSimulator } from "../src/simulator/index.js";
 import {
-  type RecordedRequest,
-  type RecordingProxy,
-  startRecordingProxy,
-} from "./helpers/recording-proxy.js";
-import { callsSince, runOk, type Target, targetOf, writes } from "./helpers/seismic-e2e.js";
+  callsSince,
+  type ProxiedRequest,
+  runOk,
+  type SimProxy,
+  startProxy,
+  type Target,
+  targetOf,
+  writes,
+} from "./helpers/seismic-e2e.js";
 import { CUSTOM_ROLE, roleId, roleValues } from "./helpers/seismic-expect.js";
 
 const quiet = { BATON_LOG_LEVEL: "warn" };
@@ -44,11 +48,11 @@ function parsePlan(stdout: string): Plan {
   };
 }
 
-const asCall = (r: RecordedRequest) => `${r.method} ${r.path}`;
+const asCall = (r: ProxiedRequest) => `${r.method} ${r.path}`;
 
 describe("--dry-run", () => {
   let sim: Simulator;
-  let proxy: RecordingProxy;
+  let proxy: SimProxy;
   let target: Target;
   let dir: string;
   let file: string;
@@ -57,7 +61,7 @@ describe("--dry-run", () => {
     dir = mkdtempSync(join(tmpdir(), "dry-run-"));
     file = join(dir, "sync.c1z");
     sim = await startSimulator({ seed: 8, users: 30, groups: 4 });
-    proxy = await startRecordingProxy(sim.apiUrl);
+    proxy = await startProxy(sim.apiUrl);
     target = targetOf(sim, { apiUrl: proxy.url });
     await runOk(target, ["--file", file], quiet);
   }, 60_000);
@@ -90,11 +94,11 @@ describe("--dry-run", () => {
   }
 
   /** The real run sent the planned reads, then the planned write with the planned body. */
-  function expectPlanFollowed(plan: Plan, sent: RecordedRequest[]) {
+  function expectPlanFollowed(plan: Plan, sent: ProxiedRequest[]) {
     const firstWrite = sent.findIndex((r) => r.method !== "GET");
     expect(firstWrite).toBe(plan.reads.length);
     expect(sent.slice(0, firstWrite).map(asCall)).toEqual(plan.reads);
-    const w = sent[firstWrite] as RecordedRequest;
+    const w = sent[firstWrite] as ProxiedRequest;
     expect({ method: w.method, path: w.path }).toEqual({
       method: plan.write?.method,
       path: plan.write?.path,

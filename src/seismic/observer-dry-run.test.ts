@@ -1,31 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createSeismicClient, type SeismicClientOptions } from "./client.js";
 import { type DryRunRead, DryRunStop, type DryRunWrite } from "./dry-run.js";
 import type { ApiAttemptEvent, ApiRetryEvent, TokenRequestEvent } from "./observer.js";
-import { FakeClock, FakeSeismic } from "./test-support/fake-seismic.js";
-import { closeAll, listResponse, SECRETS, scimUser, track } from "./test-support/harness.js";
+import { closeAll, listResponse, SECRETS, scimUser, startHarness } from "./test-support/harness.js";
 
 afterEach(closeAll);
 
-async function clientWith(options: Omit<SeismicClientOptions, "clock">) {
-  const fake = track(await FakeSeismic.start());
-  const clock = new FakeClock();
-  const client = track(
-    createSeismicClient(
-      {
-        tenant: "acme",
-        clientId: "client-id-1",
-        clientSecret: SECRETS.clientSecret,
-        delegationUserId: "7d1f3c2e-0000-4000-8000-000000000001",
-        apiUrl: fake.url,
-        authUrl: fake.url,
-        rateLimit: false,
-      },
-      { clock, random: () => 0, ...options },
-    ),
-  );
-  return { fake, client };
-}
+const clientWith = (options: Parameters<typeof startHarness>[1]) => startHarness({}, options);
 
 describe("observer", () => {
   it("sees every attempt with its status, every retry and every token request", async () => {

@@ -4,9 +4,10 @@
  * on it, so unchanged rows never leave SQLite. Every listing is keyset-paged on the row id
  * (`id > ? order by id limit ?`): memory stays bounded whatever the size of the syncs.
  */
-import type { DatabaseSync, SQLInputValue, SQLOutputValue, StatementSync } from "node:sqlite";
+import type { DatabaseSync, SQLInputValue } from "node:sqlite";
 import type { Entitlement } from "../../../gen/c1/connector/v2/entitlement_pb.js";
 import type { Resource, ResourceType } from "../../../gen/c1/connector/v2/resource_pb.js";
+import { bytes, PreparedStatements, type Row } from "../prepared-statements.js";
 import {
   decodeEntitlement,
   decodeResource,
@@ -23,7 +24,6 @@ export type Presence = "added" | "removed";
 /** Which side's rows a query reads. */
 export type Side = "from" | "to";
 
-type Row = Record<string, SQLOutputValue>;
 type SyncTable = typeof TABLES.resources | typeof TABLES.entitlements | typeof TABLES.grants;
 
 /** A stored row of the side a query read, with its row id for the next page. */
@@ -45,13 +45,15 @@ export interface GrantRow {
 }
 
 export class DiffQueries {
-  private readonly statements = new Map<string, StatementSync>();
+  private readonly statements: PreparedStatements;
 
   constructor(
-    private readonly db: DatabaseSync,
+    db: DatabaseSync,
     private readonly from: DiffSide,
     private readonly to: DiffSide,
-  ) {}
+  ) {
+    this.statements = new PreparedStatements(db);
+  }
 
   /** Whether both sides are the same sync of the same file (the diff is empty by definition). */
   get sameSync(): boolean {
@@ -101,15 +103,13 @@ export class DiffQueries {
     afterRowId: number,
     limit: number,
   ): PagedRow<Resource>[] {
-    return this.onlyIn(
+    return this.decodedOnlyIn(
       TABLES.resources,
-      "x.data",
       presence,
-      "resource_type_id",
       resourceType,
-      afterRowId,
-      limit,
-    ).map((r) => ({ rowId: Number(r.id), value: decodeResource(bytes(r.data)) }));
+      { afterRowId, limit },
+      decodeResource,
+    );
   }
 
   /** A page of the entitlements of `resourceType` only in one of the syncs. */
@@ -119,15 +119,13 @@ export class DiffQueries {
     afterRowId: number,
     limit: number,
   ): PagedRow<Entitlement>[] {
-    return this.onlyIn(
+    return this.decodedOnlyIn(
       TABLES.entitlements,
-      "x.data",
       presence,
-      "resource_type_id",
       resourceType,
-      afterRowId,
-      limit,
-    ).map((r) => ({ rowId: Number(r.id), value: decodeEntitlement(bytes(r.data)) }));
+      { afterRowId, limit },
+      decodeEntitlement,
+    );
   }
 
   /** A page of the grants of `entitlementId` only in one of the syncs. */
@@ -221,6 +219,25 @@ export class DiffQueries {
     return this.all(sql, [a.run.syncId, b.run.syncId]);
   }
 
+  private decodedOnlyIn<T>(
+    table: typeof TABLES.resources | typeof TABLES.entitlements,
+    presence: Presence,
+    resourceType: string,
+    page: { afterRowId: number; limit: number },
+    decode: (data: Uint8Array) => T,
+  ): PagedRow<T>[] {
+    const rows = this.onlyIn(
+      table,
+      "x.data",
+      presence,
+      "resource_type_id",
+      resourceType,
+      page.afterRowId,
+      page.limit,
+    );
+    return rows.map((r) => ({ rowId: Number(r.id), value: decode(bytes(r.data)) }));
+  }
+
   private onlyIn(
     table: SyncTable,
     columns: string,
@@ -240,24 +257,10 @@ export class DiffQueries {
   }
 
   private all(sql: string, params: SQLInputValue[]): Row[] {
-    return this.statement(sql).all(...params);
+    return this.statements.all(sql, params);
   }
 
   private one(sql: string, params: SQLInputValue[]): Row | undefined {
-    return this.statement(sql).get(...params);
+    return this.statements.one(sql, params);
   }
-
-  private statement(sql: string): StatementSync {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
-  }
-}
-
-function bytes(value: SQLOutputValue): Uint8Array {
-  if (value instanceof Uint8Array) return value;
-  return Buffer.from(String(value ?? ""), "utf8");
 }
