@@ -6,7 +6,7 @@ import { readFileSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Simulator } from "../src/simulator/index.js";
 
-const bin = fileURLToPath(new URL("../src/main.js", import.meta.url));
+export const bin = fileURLToPath(new URL("../src/main.js", import.meta.url));
 
 export interface RunFigures {
   wallS: number;
@@ -46,6 +46,22 @@ export async function runSync(
     "--log-level=warn",
     "--log-format=json",
   ];
+  const { wallS, peakRssMb, code, stdout, stderr } = await measureChild(args);
+  if (code !== 0) throw new Error(`sync failed (exit ${code}):\n${stderr.slice(-3000)}`);
+  return { wallS, peakRssMb, summary: stdout, c1zBytes: statSync(file).size };
+}
+
+/** What {@link measureChild} saw of one child process. */
+export interface ChildFigures {
+  wallS: number;
+  peakRssMb: number;
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `node args…` and samples its peak RSS (VmHWM) every 25 ms until it exits. */
+export async function measureChild(args: readonly string[]): Promise<ChildFigures> {
   const started = performance.now();
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
   let peakKb = 0;
@@ -63,9 +79,13 @@ export async function runSync(
   });
   const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
   clearInterval(sampler);
-  const wallS = (performance.now() - started) / 1000;
-  if (code !== 0) throw new Error(`sync failed (exit ${code}):\n${stderr.slice(-3000)}`);
-  return { wallS, peakRssMb: peakKb / 1024, summary: stdout, c1zBytes: statSync(file).size };
+  return {
+    wallS: (performance.now() - started) / 1000,
+    peakRssMb: peakKb / 1024,
+    code,
+    stdout,
+    stderr,
+  };
 }
 
 /**

@@ -1,10 +1,11 @@
-// Benchmark harness: `npm run bench -- <small|large|throttled|scaling> [--json FILE]`.
+// Benchmark harness: `npm run bench -- <small|large|throttled|scaling|diff|diff-small> [--json FILE]`.
 // Starts the simulator in this process, runs the real one-shot sync as a child process, and
 // reports wall time, peak RSS, API calls against the minimum, 429s, retries, rows/s and c1z size.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startSimulator } from "../src/simulator/index.js";
+import { diffScenarios, runDiffScenario } from "./diff.js";
 import { minimumCalls, runSync } from "./measure.js";
 import { type Scenario, scenarios } from "./scenarios.js";
 
@@ -99,10 +100,18 @@ const args = process.argv.slice(2);
 const name = args.find((a) => !a.startsWith("--")) ?? "small";
 const jsonIndex = args.indexOf("--json");
 const jsonFile = jsonIndex >= 0 ? args[jsonIndex + 1] : undefined;
+const diffs = diffScenarios[name];
+if (diffs) {
+  const results = [];
+  for (const s of diffs) results.push(await runDiffScenario(s));
+  process.stdout.write(`${JSON.stringify(results.length === 1 ? results[0] : results, null, 2)}\n`);
+  if (jsonFile) writeFileSync(jsonFile, `${JSON.stringify(results, null, 2)}\n`);
+  process.exit(0);
+}
 const chosen = scenarios[name];
 if (!chosen) {
   process.stderr.write(
-    `unknown scenario "${name}"; choose one of: ${Object.keys(scenarios).join(", ")}\n`,
+    `unknown scenario "${name}"; choose one of: ${[...Object.keys(scenarios), ...Object.keys(diffScenarios)].join(", ")}\n`,
   );
   process.exit(2);
 }

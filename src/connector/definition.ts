@@ -5,9 +5,11 @@
  */
 import type { ConnectorDefinition, ConnectorInstance } from "../baton/cli/definition.js";
 import { UsageError } from "../baton/errors.js";
-import { SeismicError } from "../seismic/index.js";
+import { SeismicError, type SeismicStats } from "../seismic/index.js";
 import { seismicFields } from "./config.js";
 import { doctorCommand } from "./doctor/doctor-command.js";
+import { dryRunHooks } from "./dry-run.js";
+import { seismicMetrics } from "./metrics.js";
 import { createSeismicConnector, HELP_URL } from "./seismic-connector.js";
 import { tenantTarget } from "./tenant-config.js";
 
@@ -23,8 +25,18 @@ export const seismicDefinition: ConnectorDefinition = {
   fields: seismicFields,
   async create(values, env): Promise<ConnectorInstance> {
     const target = await tenantTarget(values, env);
+    const { logger, dryRun, metrics } = env;
     try {
-      const connector = createSeismicConnector(target.config, { logger: env.logger });
+      let stats: (() => SeismicStats) | undefined;
+      const observer = metrics && seismicMetrics(metrics.registry, () => stats?.());
+      const connector = createSeismicConnector(target.config, {
+        logger,
+        client: {
+          ...(dryRun ? { dryRun: dryRunHooks(dryRun) } : {}),
+          ...(observer ? { observer } : {}),
+        },
+      });
+      stats = () => connector.stats();
       return {
         connector,
         close: async () => {

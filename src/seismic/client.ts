@@ -3,6 +3,7 @@
 import { Agent, type Dispatcher } from "undici";
 import { type Clock, systemClock } from "./clock.js";
 import { type ResolvedSeismicConfig, resolveConfig, type SeismicConfig } from "./config.js";
+import type { DryRunHooks } from "./dry-run.js";
 import { FirstContact } from "./first-contact.js";
 import { type SeismicLogger, silentLogger } from "./logger.js";
 import type {
@@ -14,6 +15,7 @@ import type {
   ScimUser,
   UserRoleAssignment,
 } from "./models.js";
+import type { SeismicObserver } from "./observer.js";
 import { type Origin, type ProbeResult, probeOrigin } from "./probe.js";
 import { RateLimiter } from "./rate-limiter.js";
 import { SecretRedactor } from "./redact.js";
@@ -48,6 +50,13 @@ export interface SeismicClientOptions {
   random?: () => number;
   /** Backoff delays. Default {@link DEFAULT_BACKOFF}. */
   backoff?: Partial<BackoffPolicy>;
+  /** Told about every API attempt, retry and token request (e.g. to count them as metrics). */
+  observer?: SeismicObserver;
+  /**
+   * Dry-run mode: reads are sent and reported, the first write is reported instead of sent and
+   * fails with DryRunStop. Token requests are sent (they change nothing in the tenant).
+   */
+  dryRun?: DryRunHooks;
 }
 
 /**
@@ -118,6 +127,7 @@ export class SeismicClient {
       backoff,
       random,
       firstContact: new FirstContact(),
+      observer: options.observer,
     };
     const tokens = new TokenManager(common);
     this.#tokens = tokens;
@@ -126,6 +136,7 @@ export class SeismicClient {
       tokens,
       limiter: this.#limiter,
       facts: this.#facts,
+      dryRun: options.dryRun,
     });
     this.#scim = new ScimApi(http);
     this.#reporting = new ReportingApi(http);

@@ -10,6 +10,7 @@ export {
   type SeismicConfig,
   type TimeoutConfig,
 } from "./config.js";
+export { type DryRunHooks, type DryRunRead, DryRunStop, type DryRunWrite } from "./dry-run.js";
 export {
   type ApiFamily,
   ENDPOINTS,
@@ -26,6 +27,12 @@ export {
 } from "./errors.js";
 export { type SeismicLogger, silentLogger } from "./logger.js";
 export * from "./models.js";
+export type {
+  ApiAttemptEvent,
+  ApiRetryEvent,
+  SeismicObserver,
+  TokenRequestEvent,
+} from "./observer.js";
 export { DEFAULT_PAGE_SIZE, nextStartIndex, type PageRequest, paginate } from "./pagination.js";
 export type { Origin, ProbeResult } from "./probe.js";
 export type { ReportingTableNames } from "./reporting.js";

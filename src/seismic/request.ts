@@ -1,17 +1,20 @@
 // The one request path of the Seismic API client. Every SCIM and Reporting call goes through
 // `RequestPipeline.send`: client-side rate limiting, the bearer credential, one re-mint after a
 // 401, 429 and transient-failure retries (rules in retry.ts), rate-limit header bookkeeping,
-// error mapping and response validation.
+// error mapping and response validation. Optionally it reports each attempt to an observer, and
+// in dry-run mode it lets reads through and stops at the first write (dry-run.ts).
 import { randomUUID } from "node:crypto";
 import type { Dispatcher } from "undici";
 import type { z } from "zod";
 import type { Clock } from "./clock.js";
 import type { ResolvedSeismicConfig } from "./config.js";
+import { type DryRunHooks, DryRunStop, summarizeReply } from "./dry-run.js";
 import { type Endpoint, endpointLabel, expandPath, joinUrl } from "./endpoints.js";
 import { type RateLimitInfo, type SeismicCredential, SeismicError } from "./errors.js";
 import type { FirstContact } from "./first-contact.js";
 import { safeJson } from "./json.js";
 import type { SeismicLogger } from "./logger.js";
+import { notify, type SeismicObserver } from "./observer.js";
 import type { RateLimiter, ServerQuota } from "./rate-limiter.js";
 import type { SecretRedactor } from "./redact.js";
 import { errorForResponse } from "./response-errors.js";
@@ -62,6 +65,10 @@ export interface RequestPipelineOptions {
   firstContact: FirstContact;
   /** Where each answer's rate budget and server time are kept for `doctor`. */
   facts: ResponseFacts;
+  /** Told about every attempt and retry. */
+  observer?: SeismicObserver | undefined;
+  /** Dry-run mode: reads are reported, the first write is reported instead of sent. */
+  dryRun?: DryRunHooks | undefined;
 }
 
 /**
@@ -105,10 +112,40 @@ export class RequestPipeline {
 
   /**
    * Sends the call through rate limiting, auth and retries; resolves with the 2xx reply.
-   * @throws SeismicError for any non-2xx outcome, network failure or abort.
+   * @throws SeismicError for any non-2xx outcome, network failure or abort; DryRunStop for a
+   *   write in dry-run mode (nothing is sent).
    */
   async send(call: ApiCall): Promise<ApiReply> {
-    const { config, clock, logger, limiter, stats, tokens, backoff, random } = this.#o;
+    const dryRun = this.#o.dryRun;
+    if (!dryRun) return this.#send(call);
+    const url = this.#url(call);
+    const endpoint = endpointLabel(call.endpoint);
+    const path = `${url.pathname}${url.search}`;
+    if (call.endpoint.method !== "GET") {
+      const body = call.body === undefined ? undefined : JSON.stringify(call.body);
+      const write = {
+        endpoint,
+        method: call.endpoint.method,
+        path,
+        body: body === undefined ? undefined : this.#o.redactor.scrub(body),
+      };
+      dryRun.write(write);
+      throw new DryRunStop(write);
+    }
+    try {
+      const reply = await this.#send(call);
+      dryRun.read({ endpoint, path, status: reply.status, summary: summarizeReply(reply.text) });
+      return reply;
+    } catch (error) {
+      if (SeismicError.is(error) && error.status !== undefined) {
+        dryRun.read({ endpoint, path, status: error.status, summary: error.code });
+      }
+      throw error;
+    }
+  }
+
+  async #send(call: ApiCall): Promise<ApiReply> {
+    const { config, clock, logger, limiter, stats, tokens, backoff, random, observer } = this.#o;
     const { endpoint, signal } = call;
     const label = endpointLabel(endpoint);
     const requestId = randomUUID();
@@ -148,6 +185,14 @@ export class RequestPipeline {
             bodyTimeoutMs: config.timeouts.bodyMs,
           });
         } catch (error) {
+          const method = endpoint.method;
+          const durationMs = clock.now() - startedAt;
+          notify(observer, "apiAttempt", {
+            endpoint: label,
+            method,
+            status: "network",
+            durationMs,
+          });
           if (signal?.aborted) throw error;
           const failure = classifyNetworkError(error);
           const retryable = failure.transient && (isIdempotent(endpoint.method) || failure.notSent);
@@ -160,6 +205,7 @@ export class RequestPipeline {
                 : backoffDelay(retries, backoff.baseDelayMs, backoff.maxDelayMs, random);
             retries++;
             stats.retries++;
+            notify(observer, "apiRetry", { endpoint: label, reason: failure.code, delayMs });
             logger.warn(
               { ...log, attempt, reason: failure.code, delayMs },
               "retrying seismic request",
@@ -180,6 +226,12 @@ export class RequestPipeline {
         }
         this.#o.firstContact.answered(url.origin);
 
+        notify(observer, "apiAttempt", {
+          endpoint: label,
+          method: endpoint.method,
+          status: reply.status,
+          durationMs: clock.now() - startedAt,
+        });
         const quota = readQuota(reply);
         this.#o.facts.record(quota, reply.header("date"), clock.now());
         // A 429 says "0 remaining" but also when to come back; its retry hint pauses the limiter
@@ -224,6 +276,7 @@ export class RequestPipeline {
           if (retries < config.maxRetries && delayMs <= config.maxRetryAfterMs) {
             retries++;
             stats.retries++;
+            notify(observer, "apiRetry", { endpoint: label, reason: "429", delayMs });
             // Pausing the limiter holds back every concurrent caller, not only this one.
             limiter.pauseUntil(clock.now() + delayMs);
             logger.warn(
@@ -245,6 +298,11 @@ export class RequestPipeline {
               : backoffDelay(retries, backoff.baseDelayMs, backoff.maxDelayMs, random);
           retries++;
           stats.retries++;
+          notify(observer, "apiRetry", {
+            endpoint: label,
+            reason: `HTTP ${reply.status}`,
+            delayMs,
+          });
           logger.warn(
             { ...log, attempt, reason: `HTTP ${reply.status}`, delayMs },
             "retrying seismic request",

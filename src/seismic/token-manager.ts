@@ -10,6 +10,7 @@ import type { FirstContact } from "./first-contact.js";
 import { safeJson } from "./json.js";
 import type { SeismicLogger } from "./logger.js";
 import { OAuthErrorBody, TokenResponse } from "./models.js";
+import { notify, type SeismicObserver } from "./observer.js";
 import { type SecretRedactor, truncate } from "./redact.js";
 import {
   type BackoffPolicy,
@@ -47,6 +48,8 @@ export interface TokenManagerOptions {
   random: () => number;
   /** Which origins have answered: a wrong auth address fails fast (first-contact.ts). */
   firstContact: FirstContact;
+  /** Told about every token request. */
+  observer?: SeismicObserver | undefined;
 }
 
 interface CachedToken {
@@ -123,6 +126,7 @@ export class TokenManager implements AccessTokenSource {
           bodyTimeoutMs: config.timeouts.bodyMs,
         });
       } catch (error) {
+        notify(this.#o.observer, "tokenRequest", { outcome: "failed", status: "network" });
         const failure = classifyNetworkError(error);
         const contact = this.#o.firstContact.verdict(url.origin, failure, config.maxRetries);
         if (failure.transient && retry < contact.maxRetries) {
@@ -161,6 +165,7 @@ export class TokenManager implements AccessTokenSource {
           refreshAtMs: startedAt + lifetimeMs - marginMs,
         };
         stats.tokensMinted++;
+        notify(this.#o.observer, "tokenRequest", { outcome: "minted", status: reply.status });
         logger.info(
           { tenant: config.tenant, expiresInSeconds: lifetimeMs / 1000, scopes: config.scopes },
           "minted Seismic access token",
@@ -168,6 +173,7 @@ export class TokenManager implements AccessTokenSource {
         return token.access_token;
       }
 
+      notify(this.#o.observer, "tokenRequest", { outcome: "failed", status: reply.status });
       const transient = reply.status === 429 || reply.status >= 500;
       if (transient && retry < config.maxRetries) {
         const hinted =

@@ -3,10 +3,11 @@
  * reader. Pages are keyset-paged on the row id (`id > afterRowId order by id`), so a walk never
  * loads a whole table and rows written during the walk at the end are still reached.
  */
-import type { DatabaseSync, SQLInputValue, SQLOutputValue, StatementSync } from "node:sqlite";
+import type { DatabaseSync, SQLInputValue } from "node:sqlite";
 import type { Entitlement } from "../../gen/c1/connector/v2/entitlement_pb.js";
 import type { Grant } from "../../gen/c1/connector/v2/grant_pb.js";
 import type { Resource, ResourceType } from "../../gen/c1/connector/v2/resource_pb.js";
+import { bytes, PreparedStatements, type Row } from "./prepared-statements.js";
 import {
   decodeEntitlement,
   decodeGrant,
@@ -54,12 +55,12 @@ export interface RowCounts {
   readonly grants: number;
 }
 
-type Row = Record<string, SQLOutputValue>;
-
 export class RowQueries {
-  private readonly statements = new Map<string, StatementSync>();
+  private readonly statements: PreparedStatements;
 
-  constructor(private readonly db: DatabaseSync) {}
+  constructor(db: DatabaseSync) {
+    this.statements = new PreparedStatements(db);
+  }
 
   /** Every resource type of the sync, in store order. */
   resourceTypes(syncId: string): ResourceType[] {
@@ -217,27 +218,12 @@ export class RowQueries {
   }
 
   private all(sql: string, params: SQLInputValue[]): Row[] {
-    return this.statement(sql).all(...params);
+    return this.statements.all(sql, params);
   }
 
   private one(sql: string, params: SQLInputValue[]): Row | undefined {
-    return this.statement(sql).get(...params);
+    return this.statements.one(sql, params);
   }
-
-  private statement(sql: string): StatementSync {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
-  }
-}
-
-function bytes(value: SQLOutputValue): Uint8Array {
-  if (value instanceof Uint8Array) return value;
-  // A text value in a blob column (never written by us) is read as its UTF-8 bytes.
-  return Buffer.from(String(value ?? ""), "utf8");
 }
 
 /**

@@ -3,18 +3,21 @@
  * (`--list-action-schemas-resource-type T`) prints what the connector offers, and
  * `--invoke-action NAME [--invoke-action-resource-type T] [--invoke-action-args JSON]` runs one
  * through the same ActionService a platform calls, waits for it and prints its result. Invoking
- * changes the system, so it needs `--provisioning`, like grants.
+ * changes the system, so it needs `--provisioning`, like grants; with `--dry-run` it is planned
+ * instead (run-or-plan.ts) and needs no `--provisioning`.
  */
 import type { JsonObject } from "@bufbuild/protobuf";
 import type { Field } from "../../gen/c1/config/v1/config_pb.js";
 import { ActionType, BatonActionStatus } from "../../gen/c1/connector/v2/action_pb.js";
 import { ACTION_TIMEOUT_MS } from "../actions/action-runs.js";
+import type { DryRunRecorder } from "../dry-run.js";
 import { Code, ConnectError, UsageError } from "../errors.js";
 import { connectorClients, inProcessTransport } from "../sync/clients.js";
 import type { ConnectorDefinition } from "./definition.js";
 import { jsonObjectFlag } from "./json-flag.js";
-import { wantsProvisioning } from "./provision-command.js";
+import { namesProvisioningOperation } from "./provision-command.js";
 import type { RunContext } from "./run-context.js";
+import { type OperationOutput, runOrPlan } from "./run-or-plan.js";
 
 /** Whether an action flag was given. */
 export function wantsAction(c: Record<string, unknown>): boolean {
@@ -61,23 +64,43 @@ export async function actionCommand(def: ConnectorDefinition, ctx: RunContext): 
   if (c.invokeAction && c.listActionSchemas) {
     throw new UsageError("choose --invoke-action or --list-action-schemas, not both");
   }
-  if (wantsProvisioning(c)) {
+  if (namesProvisioningOperation(c)) {
     throw new UsageError(
       "choose one provisioning operation at a time (an action, or a grant, revoke, account creation or deletion)",
     );
   }
   const invoke = typeof c.invokeAction === "string" ? c.invokeAction : undefined;
-  if (invoke && !c.provisioning) {
+  if (invoke && !c.provisioning && !c.dryRun) {
     throw new UsageError(
       `--invoke-action ${invoke} changes the system: add --provisioning (-p) to allow it`,
     );
   }
   const args = invoke ? parseActionArgs(c.invokeActionArgs) : {};
-  const instance = await def.create(c, { logger: ctx.logger, scrubber: ctx.scrubber });
+  if (!invoke) return listOrInvoke(def, ctx, undefined, args, { out: print, err: print });
+  return runOrPlan(ctx, (io, dryRun) => listOrInvoke(def, ctx, invoke, args, io, dryRun));
+}
+
+const print = (line: string) => process.stdout.write(`${line}\n`);
+
+/** Lists the schemas (no `invoke`) or invokes one action, printing through `io`. */
+async function listOrInvoke(
+  def: ConnectorDefinition,
+  ctx: RunContext,
+  invoke: string | undefined,
+  args: JsonObject,
+  { out, err }: OperationOutput,
+  dryRun?: DryRunRecorder,
+): Promise<number> {
+  const c = ctx.config;
+  const instance = await def.create(c, {
+    logger: ctx.logger,
+    scrubber: ctx.scrubber,
+    ...(dryRun ? { dryRun } : {}),
+  });
+  // A dry run writes nothing, so it may run an action without --provisioning.
   const { actions } = connectorClients(
-    inProcessTransport(instance.connector, { provisioning: Boolean(c.provisioning) }),
+    inProcessTransport(instance.connector, { provisioning: Boolean(c.provisioning || dryRun) }),
   );
-  const out = (line: string) => process.stdout.write(`${line}\n`);
   try {
     if (!invoke) {
       const res = await actions.listActionSchemas({
@@ -116,7 +139,7 @@ export async function actionCommand(def: ConnectorDefinition, ctx: RunContext): 
       res.status === BatonActionStatus.FAILED
         ? String(response.error ?? "no reason given")
         : `still ${BatonActionStatus[res.status].toLowerCase()} (action id ${res.id})`;
-    process.stderr.write(`error: action ${res.name} failed: ${reason}\n`);
+    err(`error: action ${res.name} failed: ${reason}`);
     return 1;
   } finally {
     await instance.close();

@@ -2,7 +2,9 @@
  * One-shot provisioning, the Baton CLI way: `--grant-entitlement/--grant-principal(-type)`,
  * `--revoke-grant`, `--create-account-*` and `--delete-resource(-type)`. Entitlements, principals
  * and grants are looked up in `--file` (the last sync), and the operation goes through the same
- * gRPC services a platform would call, with provisioning switched on.
+ * gRPC services a platform would call, with provisioning switched on. With `--dry-run` the
+ * connector reads as usual and stops at its first write; the plan (reads, then that write, or
+ * "nothing to do" when none is needed) is printed and nothing changes.
  */
 import { ResourceDeactivatedSchema } from "../../gen/baton_seismic/v1/annotations_pb.js";
 import {
@@ -12,15 +14,17 @@ import {
 import { ResourceDoesNotExistSchema } from "../../gen/c1/connector/v2/annotation_resource_pb.js";
 import { has, pick } from "../annotations.js";
 import { C1zReader } from "../c1z/reader.js";
+import type { DryRunRecorder } from "../dry-run.js";
 import { UsageError } from "../errors.js";
 import { resourceKey } from "../ids.js";
 import { connectorClients, inProcessTransport } from "../sync/clients.js";
 import type { ConnectorDefinition } from "./definition.js";
 import { jsonObjectFlag } from "./json-flag.js";
 import type { RunContext } from "./run-context.js";
+import { runOrPlan } from "./run-or-plan.js";
 
-/** Whether any one-shot provisioning flag was given. */
-export function wantsProvisioning(c: Record<string, unknown>): boolean {
+/** Whether a one-shot provisioning operation (grant, revoke, create, delete) is named. */
+export function namesProvisioningOperation(c: Record<string, unknown>): boolean {
   return Boolean(
     c.grantEntitlement ||
       c.grantPrincipal ||
@@ -30,6 +34,11 @@ export function wantsProvisioning(c: Record<string, unknown>): boolean {
       c.createAccountProfile ||
       c.deleteResource,
   );
+}
+
+/** Whether any one-shot provisioning flag was given (`--dry-run` alone counts: it is refused). */
+export function wantsProvisioning(c: Record<string, unknown>): boolean {
+  return Boolean(c.dryRun) || namesProvisioningOperation(c);
 }
 
 function operation(c: Record<string, unknown>): "grant" | "revoke" | "create-account" | "delete" {
@@ -44,6 +53,11 @@ function operation(c: Record<string, unknown>): "grant" | "revoke" | "create-acc
   if (ops.length > 1) {
     throw new UsageError(`choose one provisioning operation at a time (got: ${ops.join(", ")})`);
   }
+  if (ops.length === 0) {
+    throw new UsageError(
+      "--dry-run plans a one-shot change: add --grant-entitlement with --grant-principal and --grant-principal-type, --revoke-grant, --create-account-login or --create-account-email, or --delete-resource with --delete-resource-type",
+    );
+  }
   return ops[0] ?? "grant";
 }
 
@@ -53,13 +67,26 @@ function need(c: Record<string, unknown>, key: string, flag: string, why: string
   return v;
 }
 
-/** Runs one provisioning operation and prints what happened; returns the exit code. */
-export async function provisionCommand(def: ConnectorDefinition, ctx: RunContext): Promise<number> {
+/** Runs one provisioning operation (or plans it, with `--dry-run`); returns the exit code. */
+export function provisionCommand(def: ConnectorDefinition, ctx: RunContext): Promise<number> {
+  return runOrPlan(ctx, ({ out }, dryRun) => runOperation(def, ctx, out, dryRun));
+}
+
+/** Runs one operation, handing each result line to `out`; `dryRun` goes to the connector. */
+async function runOperation(
+  def: ConnectorDefinition,
+  ctx: RunContext,
+  out: (line: string) => void,
+  dryRun?: DryRunRecorder,
+): Promise<number> {
   const c = ctx.config;
   const op = operation(c);
-  const instance = await def.create(c, { logger: ctx.logger, scrubber: ctx.scrubber });
+  const instance = await def.create(c, {
+    logger: ctx.logger,
+    scrubber: ctx.scrubber,
+    ...(dryRun ? { dryRun } : {}),
+  });
   const clients = connectorClients(inProcessTransport(instance.connector, { provisioning: true }));
-  const out = (line: string) => process.stdout.write(`${line}\n`);
   try {
     if (op === "create-account") {
       const profile = jsonObjectFlag(

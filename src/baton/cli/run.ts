@@ -8,6 +8,7 @@ import yargs, { type Argv } from "yargs";
 import { UsageError } from "../errors.js";
 import { actionCommand, wantsAction } from "./action-command.js";
 import { c1zCommand } from "./c1z-command.js";
+import { rewriteC1zDiff } from "./c1z-review-command.js";
 import type { ConnectorDefinition } from "./definition.js";
 import { type HealthArgs, healthBuilder, healthCommand } from "./health-command.js";
 import { SecretScrubber } from "./logger.js";
@@ -66,7 +67,13 @@ export async function runCli(def: ConnectorDefinition, args: readonly string[]):
   // schema commands show (and accept) only their own.
   const options = yargsOptions(fields);
   const withOptions = (y: Argv) => y.options(options);
-  let cli: Argv = yargs([...args])
+  const parsed = rewriteC1zDiff(args);
+  if (!Array.isArray(parsed)) {
+    process.stderr.write(`error: ${parsed.usage}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  let cli: Argv = yargs(parsed)
     .scriptName(def.name)
     .usage(`$0 [command] [flags]\n\n${def.description}`)
     .version(def.version)

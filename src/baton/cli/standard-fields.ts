@@ -108,6 +108,14 @@ export const standardFields: readonly Field[] = [
       "Not supported by this connector; accepted for compatibility and rejected when true.",
   },
   {
+    name: "dry-run",
+    kind: "boolean",
+    group: "Provisioning",
+    default: false,
+    description:
+      "With a one-shot change: read what it needs, print the calls it would make, change nothing.",
+  },
+  {
     name: "grant-entitlement",
     kind: "string",
     group: "Provisioning",
@@ -219,6 +227,13 @@ export const standardFields: readonly Field[] = [
     group: "Server",
     default: "127.0.0.1:50051",
     description: "serve: address to listen on (HOST:PORT).",
+  },
+  {
+    name: "metrics-listen",
+    kind: "string",
+    group: "Server",
+    description:
+      "serve: also serve Prometheus metrics on http://ADDR/metrics (HOST:PORT; a bare PORT binds 127.0.0.1).",
   },
   {
     name: "tls-cert",

@@ -7,6 +7,7 @@ import {
   type Client,
   createClient,
   createRouterTransport,
+  type Interceptor,
   type Transport,
 } from "@connectrpc/connect";
 import { ActionService } from "../../gen/c1/connector/v2/action_pb.js";
@@ -54,10 +55,14 @@ export function connectorClients(transport: Transport): ConnectorClients {
   };
 }
 
-/** An in-memory transport to a connector in this process (messages still cross the codec). */
+/**
+ * An in-memory transport to a connector in this process (messages still cross the codec).
+ * `interceptors` run around every call, outside the error mapping (e.g. the metrics).
+ */
 export function inProcessTransport(
   connector: Connector,
   options: Partial<BuildOptions> = {},
+  interceptors: readonly Interceptor[] = [],
 ): Transport {
   return createRouterTransport((router) => registerConnector(router, connector, options), {
     // Large tenants produce large pages; the default 4 MiB cap is a network precaution.
@@ -66,7 +71,7 @@ export function inProcessTransport(
     router: {
       readMaxBytes: 64 * 1024 * 1024,
       writeMaxBytes: 64 * 1024 * 1024,
-      interceptors: [errorInterceptor],
+      interceptors: [...interceptors, errorInterceptor],
     },
   });
 }
