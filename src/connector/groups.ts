@@ -1,8 +1,9 @@
 /**
  * The `group` syncer: SCIM /Groups with a GroupTrait and one `member` entitlement. Grants come
- * from GET /Groups/{id}/Users, 100 per call, stopping exactly when the next startIndex passes
- * totalResults, so a group of 100 costs one call; tenants without that endpoint fall back to the
- * group's inline members. Grant and revoke are in provisioning.ts.
+ * from GET /Groups/{id}/Users, 100 per call; both listings are checked to add up
+ * (checked-listing.ts), which costs one extra (empty) page only for a group whose size is an
+ * exact multiple of 100. Tenants without that endpoint fall back to the group's inline members.
+ * Grant and revoke are in provisioning.ts.
  */
 import { create, type JsonObject } from "@bufbuild/protobuf";
 import { pack } from "../baton/annotations.js";
@@ -18,12 +19,14 @@ import {
 } from "../gen/c1/connector/v2/resource_pb.js";
 import {
   DEFAULT_PAGE_SIZE,
-  nextStartIndex,
+  ENDPOINTS,
+  endpointLabel,
   type ScimGroup,
   SeismicError,
 } from "../seismic/index.js";
+import { checkedPage, type ListingId } from "./checked-listing.js";
 import type { SeismicContext } from "./context.js";
-import { decodeStartIndex, entitlementOf, grantTo, startIndexToken } from "./entitlements.js";
+import { entitlementOf, grantTo } from "./entitlements.js";
 import { findGroup, markMembershipEndpointsOff, userMembers } from "./group-membership.js";
 import { groupProvisioning } from "./provisioning.js";
 import { groupType, MEMBER, userType } from "./resource-types.js";
@@ -52,6 +55,17 @@ export function memberEntitlement(group: Resource): Entitlement {
   });
 }
 
+const GROUPS: ListingId = { key: "groups", endpoint: endpointLabel(ENDPOINTS.listGroups) };
+
+/** The listing of one group's members. */
+function membersListing(groupId: string): ListingId {
+  return {
+    key: `members:${groupId}`,
+    endpoint: endpointLabel(ENDPOINTS.listGroupMembers),
+    subject: `group ${groupId}`,
+  };
+}
+
 function inlineGrants(entitlement: Entitlement, group: ScimGroup): AnnotatedPage<Grant> {
   return { items: userMembers(group).map((m) => grantTo(entitlement, userType.id, m.value)) };
 }
@@ -60,17 +74,20 @@ export function groupSyncer(sc: SeismicContext): ResourceSyncer {
   return {
     resourceType: groupType,
     async list(_parent, page: PageRequest, ctx: CallContext) {
-      const startIndex = decodeStartIndex(page.token);
-      const count = pageSize(page, DEFAULT_PAGE_SIZE);
       // Members come from /Groups/{id}/Users in the grants phase; inline they would only cost
       // parsing (about 100 per group) on every page.
-      const res = await sc.seismic.run((c) =>
-        c.listGroups({ startIndex, count, excludedAttributes: "members", signal: ctx.signal }),
+      const res = await checkedPage(
+        sc,
+        ctx,
+        GROUPS,
+        page,
+        pageSize(page, DEFAULT_PAGE_SIZE),
+        (startIndex, count) =>
+          sc.seismic.run((c) =>
+            c.listGroups({ startIndex, count, excludedAttributes: "members", signal: ctx.signal }),
+          ),
       );
-      return {
-        items: res.Resources.map(groupResource),
-        nextToken: startIndexToken(nextStartIndex(startIndex, res)),
-      };
+      return { items: res.items.map(groupResource), nextToken: res.nextToken };
     },
     async entitlements(resource) {
       return { items: [memberEntitlement(resource)] };
@@ -79,15 +96,21 @@ export function groupSyncer(sc: SeismicContext): ResourceSyncer {
       const groupId = (resource.id as ResourceId).resource;
       const entitlement = memberEntitlement(resource);
       if (!sc.membershipEndpointsOff) {
-        const startIndex = decodeStartIndex(page.token);
-        const count = pageSize(page, DEFAULT_PAGE_SIZE);
         try {
-          const res = await sc.seismic.run((c) =>
-            c.listGroupMembers(groupId, { startIndex, count, signal: ctx.signal }),
+          const res = await checkedPage(
+            sc,
+            ctx,
+            membersListing(groupId),
+            page,
+            pageSize(page, DEFAULT_PAGE_SIZE),
+            (startIndex, count) =>
+              sc.seismic.run((c) =>
+                c.listGroupMembers(groupId, { startIndex, count, signal: ctx.signal }),
+              ),
           );
           return {
-            items: res.Resources.map((u) => grantTo(entitlement, userType.id, u.id)),
-            nextToken: startIndexToken(nextStartIndex(startIndex, res)),
+            items: res.items.map((u) => grantTo(entitlement, userType.id, u.id)),
+            nextToken: res.nextToken,
           };
         } catch (e) {
           if (!SeismicError.is(e, "not_found")) throw e;

@@ -11,6 +11,7 @@ import {
   type SeismicStats,
   silentLogger,
 } from "../seismic/index.js";
+import { ListingStates } from "./checked-listing.js";
 import type { SeismicConnectorConfig } from "./config.js";
 import type { SeismicContext } from "./context.js";
 import { guardSyncer, mapErrors } from "./errors.js";
@@ -76,13 +77,15 @@ export function createSeismicConnector(
         options.directory,
       ),
   );
+  const listings = new PerSync(() => new ListingStates());
   const sc: SeismicContext = {
     seismic,
     directory,
+    listings,
     config,
     logger,
     membershipEndpointsOff: false,
-    onCleanup: [() => directory.drop()],
+    onCleanup: [() => directory.drop(), () => listings.drop()],
   };
   const syncers = [
     userSyncer(sc),

@@ -110,7 +110,7 @@ export class SeismicClient {
     };
     const tokens = new TokenManager(common);
     const http = new RequestPipeline({ ...common, tokens, limiter: this.#limiter });
-    this.#scim = new ScimApi(http);
+    this.#scim = new ScimApi(http, logger);
     this.#reporting = new ReportingApi(http);
   }
 

@@ -24,9 +24,22 @@ export {
   SeismicError,
   type SeismicErrorCode,
 } from "./errors.js";
+export {
+  ListingCheck,
+  ListingFault,
+  listingError,
+  type PageFacts,
+  pageFacts,
+} from "./listing-integrity.js";
 export { type SeismicLogger, silentLogger } from "./logger.js";
 export * from "./models.js";
-export { DEFAULT_PAGE_SIZE, nextStartIndex, type PageRequest, paginate } from "./pagination.js";
+export {
+  DEFAULT_PAGE_SIZE,
+  nextStartIndex,
+  type PageRequest,
+  paginate,
+  type RereadListener,
+} from "./pagination.js";
 export { type BackoffPolicy, DEFAULT_BACKOFF } from "./retry.js";
 export {
   type ListOptions,
