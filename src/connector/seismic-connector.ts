@@ -10,6 +10,7 @@ import {
   type SeismicLogger,
   type SeismicStats,
   silentLogger,
+  systemClock,
 } from "../seismic/index.js";
 import { ListingStates } from "./checked-listing.js";
 import type { SeismicConnectorConfig } from "./config.js";
@@ -84,6 +85,8 @@ export function createSeismicConnector(
     listings,
     config,
     logger,
+    clock: options.client?.clock ?? systemClock,
+    random: options.client?.random ?? Math.random,
     membershipEndpointsOff: false,
     onCleanup: [() => directory.drop(), () => listings.drop()],
   };
