@@ -82,11 +82,18 @@ describe("ListingCheck", () => {
     expect(empty.fault).toBe("the page at startIndex 101 is empty although totalResults is 400");
   });
 
-  it("accepts a missing Resources once the listing is past its end", () => {
+  it("accepts a missing Resources only when totalResults is 0", () => {
     const check = new ListingCheck();
     expect(
       check.page({ startIndex: 1, count: 100, totalResults: 0, ids: [], resourcesAbsent: true }),
     ).toBeUndefined();
+    // The page confirming the end of a full last page must carry Resources too.
+    const r = read(ids(1, 200), 200, (p) =>
+      p.startIndex === 201 ? { ...p, resourcesAbsent: true } : p,
+    );
+    expect(r.fault).toBe(
+      "the page at startIndex 201 has no Resources although totalResults is 200",
+    );
   });
 
   it("catches ids repeated across pages, and a server that ignores startIndex", () => {

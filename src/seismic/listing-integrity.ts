@@ -8,7 +8,8 @@
 // read) and fails with {@link listingError} if the second read does not add up either.
 //
 // What is checked, page by page (the cost is one Set of the listing's ids):
-// - a page without `Resources`, or an empty one, while `startIndex <= totalResults`;
+// - a page without `Resources` while `totalResults` is not 0 (RFC 7644 requires it then), or an
+//   empty one while `startIndex <= totalResults`;
 // - ids already listed on an earlier page (all of them: the index did not advance);
 // - items past `totalResults`, and `totalResults` falling between pages (a deletion shifts later
 //   items onto pages already read, so one of them would be missed);
@@ -146,7 +147,9 @@ export class ListingCheck {
     if (s !== this.#next) {
       throw new Error(`internal: listing page at startIndex ${s}, expected ${this.#next}`);
     }
-    if (p.resourcesAbsent && s <= total) {
+    // RFC 7644 §3.4.2 requires Resources whenever totalResults is non-zero, also on a page past
+    // the end: the page that confirms the end of a full last page must not pass by omitting it.
+    if (p.resourcesAbsent && total > 0) {
       this.#fault(`the page at startIndex ${s} has no Resources although totalResults is ${total}`);
     }
     if (before.total !== undefined && total < before.total) {
