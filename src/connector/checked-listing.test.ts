@@ -113,6 +113,16 @@ describe("checked listings", () => {
     );
   });
 
+  it("checks the role and licence directory's own scan of /Users too", async () => {
+    const { h } = await lyingTenant({ totalResultsFactor: 0.8, on: ["users"] });
+    // No user listing in this process: the role listing makes the directory scan /Users.
+    const e = await failure(walk((p) => h.syncer("role").list(undefined, p, syncCtx())));
+    expect(e.code).toBe(Code.DataLoss);
+    expect(e.rawMessage).toContain(
+      "GET /scim/v2/Users for the role and licence directory did not add up: the page at startIndex 201 holds 50 items, past totalResults 200.",
+    );
+  });
+
   it("answers a page asked for again, and a listing resumed without its state, with every row", async () => {
     const sim = await startSim(TENANT);
     const userIds = sim.state.users().map((u) => u.id as string);

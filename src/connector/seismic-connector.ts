@@ -6,13 +6,15 @@
 import type { CallContext, Connector } from "../baton/connector.js";
 import {
   createSeismicClient,
+  ENDPOINTS,
+  endpointLabel,
   type SeismicClientOptions,
   type SeismicLogger,
   type SeismicStats,
   silentLogger,
   systemClock,
 } from "../seismic/index.js";
-import { ListingStates } from "./checked-listing.js";
+import { checkedScan, type ListingId, ListingStates } from "./checked-listing.js";
 import type { SeismicConnectorConfig } from "./config.js";
 import type { SeismicContext } from "./context.js";
 import { guardSyncer, mapErrors } from "./errors.js";
@@ -26,6 +28,13 @@ import { type DirectoryOptions, UserDirectory } from "./user-directory.js";
 import { userSyncer } from "./users.js";
 
 export const HELP_URL = "https://github.com/conductorone/baton-seismic";
+
+/** The user directory's own scan of /Users, when the user listing does not feed it. */
+const DIRECTORY_SCAN: ListingId = {
+  key: "directory",
+  endpoint: endpointLabel(ENDPOINTS.listUsers),
+  subject: "the role and licence directory",
+};
 
 export interface SeismicConnectorOptions {
   /** pino or any compatible logger; never receives secrets. Default: silent. */
@@ -74,7 +83,9 @@ export function createSeismicConnector(
   const directory = new PerSync(
     () =>
       new UserDirectory(
-        (startIndex, signal) => seismic.run((c) => c.listUsers({ startIndex, count: 100, signal })),
+        checkedScan(DIRECTORY_SCAN, (startIndex, count, signal) =>
+          seismic.run((c) => c.listUsers({ startIndex, count, signal })),
+        ),
         options.directory,
       ),
   );

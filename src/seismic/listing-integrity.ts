@@ -235,18 +235,21 @@ export class ListingCheck {
 }
 
 /**
- * The error for a listing whose second read did not add up either: one line naming the endpoint,
- * which listing of it (`subject`, e.g. "group 1f…"), and what did not add up.
+ * The error for a listing whose second read did not add up either (or, `readTwice` false, whose
+ * only read did not): one line naming the endpoint, which listing of it (`subject`, e.g.
+ * "group 1f…"), and what did not add up.
  */
 export function listingError(
   endpoint: string,
   fault: ListingFault,
   subject?: string,
+  readTwice = true,
 ): SeismicError {
   const which = subject ? ` for ${subject}` : "";
+  const when = readTwice ? ", also when read again from the start" : "";
   return new SeismicError(
     "inconsistent_listing",
-    `${endpoint}${which} did not add up, also when read again from the start: ${fault.message}. The sync stopped instead of storing an incomplete listing; run it again, and if this persists report it to Seismic.`,
+    `${endpoint}${which} did not add up${when}: ${fault.message}. The sync stopped instead of storing an incomplete listing; run it again, and if this persists report it to Seismic.`,
     { endpoint, detail: fault.message },
   );
 }
