@@ -79,6 +79,43 @@ describe("grant integrity", () => {
     ]);
   });
 
+  it("finds a late user among grants stored before a resume, by asking the store", async () => {
+    const file = join(dir, "late-resumed.c1z");
+    let killed = false;
+    const f: FixtureConnector = fixture((call) => {
+      if (call === "grants:group" && !f.state.users.has("u77")) {
+        f.state.users.set("u77", {
+          id: "u77",
+          login: "u77",
+          email: "u77@example.test",
+          displayName: "u77",
+          enabled: true,
+        });
+        f.state.groups.get("eng")?.members.add("u77");
+      }
+      // Stopped once every group's members are stored, before the roles' grants.
+      if (call === "grants:role" && !killed) {
+        killed = true;
+        throw new Error("killed");
+      }
+    });
+    const store = await C1zStore.open(file);
+    const clients = connectorClients(inProcessTransport(f));
+    const options = { sleep, concurrency: 1, checkpointIntervalMs: 0 };
+    await expect(runSync(clients, store, options)).rejects.toThrow("killed");
+    store.abandon();
+    expect(f.calls).not.toContain("get:user");
+
+    const again = await C1zStore.open(file);
+    const result = await runSync(clients, again, options);
+    await again.save();
+    expect(f.calls.filter((c) => c === "get:user")).toHaveLength(1);
+    expect(result.warnings).toHaveLength(1);
+    const reader = await C1zReader.open(file);
+    expect(reader.resource({ resourceType: "user", resource: "u77" })).toBeDefined();
+    reader.close();
+  });
+
   it("fails naming the first principal that GetResource cannot find", async () => {
     const file = join(dir, "ghost.c1z");
     const f = joinsDuringSync(["ghost-1", "ghost-2"], true);

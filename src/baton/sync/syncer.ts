@@ -26,7 +26,7 @@ import {
 } from "./checkpoint.js";
 import { CheckpointWriter, DEFAULT_CHECKPOINT_INTERVAL_MS } from "./checkpoint-writer.js";
 import type { ConnectorClients } from "./clients.js";
-import { completeGrantReferences } from "./grant-integrity.js";
+import { completeGrantReferences, ReferenceTracker } from "./grant-integrity.js";
 import {
   acceptEntitlement,
   acceptGrant,
@@ -63,6 +63,8 @@ class SyncRun {
   private readonly cancel = (): void =>
     this.stop.abort(new Error("another call of the sync failed"));
   private readonly writer: CheckpointWriter;
+  /** Grant references, tracked when this process stores every page (see grant-integrity.ts). */
+  private readonly refs: ReferenceTracker | undefined;
 
   constructor(
     private readonly clients: ConnectorClients,
@@ -82,6 +84,7 @@ class SyncRun {
     this.signal = options.signal
       ? AbortSignal.any([options.signal, this.stop.signal])
       : this.stop.signal;
+    this.refs = cp.phase === "resource-types" ? new ReferenceTracker(this.types) : undefined;
   }
 
   private call<T>(call: string, target: string, fn: () => Promise<T>): Promise<T> {
@@ -255,6 +258,7 @@ class SyncRun {
       }
     }
     this.counts.resources += kept.length;
+    this.refs?.resources(kept);
     this.commit(
       () => this.store.putResources(this.syncId, kept),
       kept.length,
@@ -412,6 +416,7 @@ class SyncRun {
     const types = [...this.types.keys()];
     await completeGrantReferences({
       dangling: (limit) => {
+        if (this.refs) return this.refs.dangling(limit);
         this.flush();
         return this.store.danglingGrantRefs(this.syncId, types, limit);
       },
@@ -442,6 +447,7 @@ class SyncRun {
       while (await this.perResourcePage(phase, resource, action));
     }
     this.counts.resources++;
+    this.refs?.resources([resource]);
     this.commit(
       () => this.store.putResources(this.syncId, [resource]),
       1,
@@ -487,6 +493,7 @@ class SyncRun {
       this.counts.entitlements += count;
     } else {
       const kept = ((page?.list ?? []) as Grant[]).filter((g) => acceptGrant(g, this.types));
+      this.refs?.grants(kept);
       rows = () => this.store.putGrants(this.syncId, kept);
       count = kept.length;
       this.counts.grants += count;
