@@ -117,6 +117,18 @@ async function clobberingProxy(sim: Simulator, clobbers: number): Promise<string
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
+/** A connector behind {@link clobberingProxy}, on a virtual clock, and a user to change. */
+async function clobbered(clobbers: number, random: number) {
+  const sim = await startSim({ users: 30, groups: 2, seed: 12 });
+  const clock = new FakeClock();
+  const h = connectTo(
+    sim,
+    { apiUrl: await clobberingProxy(sim, clobbers) },
+    { client: { clock, random: () => random, backoff: { baseDelayMs: 1, maxDelayMs: 5 } } },
+  );
+  return { sim, clock, h, id: plainUser(sim), before: sim.state.calls() };
+}
+
 describe("role changes under concurrency", () => {
   it("lands five concurrent grants on one user, then five concurrent revokes", async () => {
     const sim = await startSim({ users: 30, groups: 2, seed: 12 });
@@ -149,15 +161,7 @@ describe("role changes under concurrency", () => {
   });
 
   it("applies a change again, after a jittered wait, when another writer overwrote it", async () => {
-    const sim = await startSim({ users: 30, groups: 2, seed: 12 });
-    const clock = new FakeClock();
-    const h = connectTo(
-      sim,
-      { apiUrl: await clobberingProxy(sim, 2) },
-      { client: { clock, random: () => 0.5, backoff: { baseDelayMs: 1, maxDelayMs: 5 } } },
-    );
-    const id = plainUser(sim);
-    const before = sim.state.calls();
+    const { sim, clock, h, id, before } = await clobbered(2, 0.5);
     const result = await h
       .syncer("role")
       .grant?.(user(id), entitlement(ROLES[4] as string), plainCtx());
@@ -178,15 +182,7 @@ describe("role changes under concurrency", () => {
   });
 
   it("gives up with Unavailable when every attempt is overwritten", async () => {
-    const sim = await startSim({ users: 30, groups: 2, seed: 12 });
-    const clock = new FakeClock();
-    const h = connectTo(
-      sim,
-      { apiUrl: await clobberingProxy(sim, 100) },
-      { client: { clock, random: () => 0, backoff: { baseDelayMs: 1, maxDelayMs: 5 } } },
-    );
-    const id = plainUser(sim);
-    const before = sim.state.calls();
+    const { sim, clock, h, id, before } = await clobbered(100, 0);
     const failed = await h
       .syncer("role")
       .grant?.(user(id), entitlement("Manager"), plainCtx())

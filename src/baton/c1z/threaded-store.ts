@@ -415,38 +415,14 @@ export class ThreadedC1zStore implements SyncStore {
   async save(): Promise<void> {
     this.assertUsable();
     if (this.ops) throw new Error("save() cannot run inside a transaction");
-    this.closed = true;
-    this.worker.ref();
-    try {
-      const id = this.send("save", []);
-      for (;;) {
-        const reply = this.dispatch(await this.receiveAsync());
-        if (reply?.id === id) {
-          this.unwrap(reply);
-          return;
-        }
-      }
-    } finally {
-      await this.worker.terminate();
-    }
+    this.unwrap(await this.lastCall("save"));
   }
 
   /** Closes without saving and deletes the working database (see {@link C1zStore.discard}). */
   async discard(): Promise<void> {
     if (this.closed) return;
-    this.closed = true;
-    this.worker.ref();
-    try {
-      const id = this.send("discard", []);
-      for (;;) {
-        const reply = this.dispatch(await this.receiveAsync());
-        if (reply?.id === id) return;
-      }
-    } catch {
-      // The worker is gone; what it left is resumed next time, as after a kill.
-    } finally {
-      await this.worker.terminate();
-    }
+    // If the worker is gone, what it left is resumed next time, as after a kill.
+    await this.lastCall("discard").catch(() => undefined);
   }
 
   /**
@@ -467,6 +443,21 @@ export class ThreadedC1zStore implements SyncStore {
   }
 
   // ── plumbing ──────────────────────────────────────────────────────────────────────────────
+
+  /** A call after which the worker ends: waits for its answer without blocking the event loop. */
+  private async lastCall(method: "save" | "discard"): Promise<ResultReply> {
+    this.closed = true;
+    this.worker.ref();
+    try {
+      const id = this.send(method, []);
+      for (;;) {
+        const reply = this.dispatch(await this.receiveAsync());
+        if (reply?.id === id) return reply;
+      }
+    } finally {
+      await this.worker.terminate();
+    }
+  }
 
   private writeMessages(
     syncId: string,
