@@ -88,10 +88,6 @@ export class ListingStates {
     this.#states.delete(key);
   }
 
-  get size(): number {
-    return this.#states.size;
-  }
-
   #fresh(key: string, read: number, startIndex: number): ListingState {
     const state = { read, check: new ListingCheck(startIndex) };
     this.#states.set(key, state);
@@ -143,7 +139,14 @@ export async function checkedPage<T extends { id: string }>(
     }
   }
   const count = state.check.countFor(cursor.s, preferredCount);
-  const res = await fetch(cursor.s, count);
+  let res: ScimListResponse<T>;
+  try {
+    res = await fetch(cursor.s, count);
+  } catch (e) {
+    // A first page is checked afresh when asked again; later pages keep their state for a retry.
+    if (cursor.s === 1) states.end(listing.key);
+    throw e;
+  }
   let next: number | undefined;
   try {
     next = state.check.page(pageFacts(cursor.s, count, res));

@@ -2,8 +2,9 @@
  * Grant and revoke for groups and roles, idempotent and verified: each change is checked first
  * (GrantAlreadyExists / GrantAlreadyRevoked instead of a write), made with the narrowest call
  * Seismic has (one membership POST/DELETE, or a `roles` replace with exactly one value added or
- * removed, one user's at a time), and read back before success is reported. Group membership is never rewritten
- * wholesale. Platform roles and licences are read-only and refused with the reason.
+ * removed, one user's at a time), and read back before success is reported. Group membership is
+ * never rewritten wholesale. Platform roles and licences are read-only and refused with the
+ * reason.
  */
 import type { Any } from "@bufbuild/protobuf/wkt";
 import { pack } from "../baton/annotations.js";

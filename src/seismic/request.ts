@@ -105,10 +105,10 @@ export class RequestPipeline {
 
   /**
    * Sends the call through rate limiting, auth and retries; resolves with the 2xx reply, its body
-   * decoded when `body` says what it must be.
+   * decoded when `decode` says what it must be.
    * @throws SeismicError for any non-2xx outcome, network failure or abort.
    */
-  async send(call: ApiCall, body?: BodyExpectation): Promise<ApiReply> {
+  async send(call: ApiCall, decode?: BodyExpectation): Promise<ApiReply> {
     const { config, clock, logger, limiter, stats, tokens, backoff, random } = this.#o;
     const { endpoint, signal } = call;
     const label = endpointLabel(endpoint);
@@ -116,14 +116,14 @@ export class RequestPipeline {
     const credential: SeismicCredential =
       endpoint.api === "scim" && config.scimToken !== undefined ? "scim_token" : "oauth_token";
     const url = this.#url(call);
-    const payload = call.body === undefined ? undefined : JSON.stringify(call.body);
+    const body = call.body === undefined ? undefined : JSON.stringify(call.body);
     const headers: Record<string, string> = {
       accept:
         endpoint.api === "scim" ? "application/scim+json, application/json" : "application/json",
       "user-agent": config.userAgent,
       "x-request-id": requestId,
     };
-    if (payload !== undefined) headers["content-type"] = "application/json";
+    if (body !== undefined) headers["content-type"] = "application/json";
 
     let retries = 0;
     let rateLimitedTimes = 0;
@@ -143,7 +143,7 @@ export class RequestPipeline {
             method: endpoint.method,
             url,
             headers: { ...headers, authorization: `Bearer ${token}` },
-            body: payload,
+            body,
             signal,
             headersTimeoutMs: config.timeouts.headersMs,
             bodyTimeoutMs: config.timeouts.bodyMs,
@@ -190,12 +190,12 @@ export class RequestPipeline {
         );
         if (reply.status >= 200 && reply.status < 300) {
           const decoded =
-            body === undefined
+            decode === undefined
               ? undefined
               : decodeJsonBody(
                   reply.text,
                   reply.header("content-type"),
-                  body === "json-or-empty",
+                  decode === "json-or-empty",
                   this.#o.redactor,
                 );
           // A cut-off or non-JSON answer to a GET is a transport fault: asking again is safe.
