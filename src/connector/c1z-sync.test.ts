@@ -15,7 +15,10 @@ afterEach(closeAll);
 describe("full sync into a c1z", () => {
   it("stores every resource and grant the simulator holds, in the calls it needs", async () => {
     const sim = await startSim({ users: 150, groups: 12, seed: 9 });
-    const h = connectTo(sim);
+    // The user listing feeds the role directory. The test support's 50 ms grace before the
+    // directory scans /Users itself is shorter than a first page on a loaded machine, and the
+    // calls counted below are those of a directory fed by the listing.
+    const h = connectTo(sim, {}, { directory: { graceMs: 10_000, stallMs: 10_000 } });
     const file = join(tempDir("seismic-sync-"), "sync.c1z");
     const store = await C1zStore.open(file);
     const result = await runSync(connectorClients(inProcessTransport(h.connector)), store, {
