@@ -96,7 +96,7 @@ export class SeismicClient {
       clock,
       limit: rateLimit ? rateLimit.limit : Number.POSITIVE_INFINITY,
       windowMs: rateLimit ? rateLimit.windowMs : 60_000,
-      slowDownBelow: rateLimit ? rateLimit.slowDownBelow : 0,
+      marginMs: rateLimit ? rateLimit.marginMs : 0,
     });
     const common = {
       config,
@@ -272,7 +272,7 @@ export class SeismicClient {
 
   /** Counters since creation: calls, retries, 429s, token mints, re-authentications, throttling. */
   stats(): SeismicStats {
-    return this.#stats.snapshot(this.#limiter.waitedMs);
+    return this.#stats.snapshot(this.#limiter);
   }
 
   /** Closes the dispatcher the client created (an injected one is left open). */

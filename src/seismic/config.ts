@@ -16,10 +16,11 @@ export interface RateLimitConfig {
   /** Window length in ms. Default 60 000. */
   windowMs: number;
   /**
-   * When `X-Seismic-Remaining-Calls` drops below this, calls are spaced out over the window.
-   * Default 10% of `limit`.
+   * How long after the window one of our calls still holds its slot, in ms: Seismic counts a call
+   * when it arrives, so network delays that differ from call to call must not make a call land
+   * before the one it replaces has left Seismic's window. Default 200.
    */
-  slowDownBelow?: number;
+  marginMs?: number;
 }
 
 /** Per-attempt HTTP timeouts, in ms. */
@@ -127,10 +128,7 @@ function resolveRateLimit(partial: Partial<RateLimitConfig>): Required<RateLimit
   return {
     limit,
     windowMs: positive("rateLimit.windowMs", partial.windowMs ?? 60_000),
-    slowDownBelow: nonNegativeInt(
-      "rateLimit.slowDownBelow",
-      partial.slowDownBelow ?? Math.ceil(limit / 10),
-    ),
+    marginMs: nonNegative("rateLimit.marginMs", partial.marginMs ?? 200),
   };
 }
 
@@ -157,6 +155,11 @@ function positive(field: string, value: number): number {
 
 function positiveInt(field: string, value: number): number {
   if (!Number.isInteger(value) || value <= 0) throw invalid(`${field} must be a positive integer`);
+  return value;
+}
+
+function nonNegative(field: string, value: number): number {
+  if (!Number.isFinite(value) || value < 0) throw invalid(`${field} must be a number >= 0`);
   return value;
 }
 

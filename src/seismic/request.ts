@@ -123,7 +123,7 @@ export class RequestPipeline {
     const log = { requestId, endpoint: label, credential };
     try {
       for (let attempt = 1; ; attempt++) {
-        await limiter.acquire(signal);
+        const admission = await limiter.acquire(signal);
         const token =
           credential === "scim_token" ? (config.scimToken as string) : await tokens.getToken();
         stats.calls++;
@@ -167,9 +167,9 @@ export class RequestPipeline {
         }
 
         const quota = readQuota(reply);
-        // A 429 says "0 remaining" but also when to come back; its retry hint pauses the limiter
-        // below. Spacing calls over a whole window for it would stall every caller for 60 s.
-        if (reply.status !== 429) limiter.observe(quota);
+        // A 429 says "0 remaining" but also when to come back: its retry hint pauses the limiter
+        // below; counting its window as other clients' calls would hold us back for a minute.
+        if (reply.status !== 429) limiter.observe(quota, admission);
         logger.debug(
           {
             ...log,
