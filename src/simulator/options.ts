@@ -17,6 +17,12 @@ export interface FaultOptions {
   burst429?: { every: number; length: number };
 }
 
+export interface RateLimitOptions {
+  limit: number;
+  windowMs: number;
+  otherClients?: number;
+}
+
 export interface SimulatorOptions {
   /** Same seed => same tenant (default 1). */
   seed?: number;
@@ -47,8 +53,12 @@ export interface SimulatorOptions {
   tokenLifetimeSeconds?: number;
   /** Scopes the app registration grants (default: seismic.user.view seismic.user.manage seismic.reporting). */
   grantedScopes?: string[];
-  /** Rolling-window rate limit per tenant (default 600 per 60 000 ms); false turns it off. */
-  rateLimit?: { limit: number; windowMs: number } | false;
+  /**
+   * Rolling-window rate limit per tenant (default 600 per 60 000 ms); false turns it off.
+   * `otherClients`: calls per window that other API clients of the tenant spend from the same
+   * budget, evenly spaced and already in steady state at start-up (default 0).
+   */
+  rateLimit?: RateLimitOptions | false;
   /** Default true; false makes GET /Groups/{id}/Users and GET /Users/{id}/Groups answer 404. */
   membershipEndpoints?: boolean;
   /** Reporting snapshot is retaken on a Reporting call once it is this old; default: only on demand. */
@@ -89,7 +99,7 @@ export interface ResolvedOptions {
   authPort: number;
   tokenLifetimeSeconds: number;
   grantedScopes: string[];
-  rateLimit: { limit: number; windowMs: number } | false;
+  rateLimit: RateLimitOptions | false;
   membershipEndpoints: boolean;
   reportingLagMs: number | undefined;
   faults: FaultOptions | undefined;
@@ -141,6 +151,9 @@ export function resolveOptions(o: SimulatorOptions = {}): ResolvedOptions {
     if (!Number.isInteger(limit) || limit < 1)
       problems.push("rateLimit.limit must be an integer >= 1");
     if (!(windowMs > 0)) problems.push("rateLimit.windowMs must be > 0");
+    const others = r.rateLimit.otherClients ?? 0;
+    if (!Number.isInteger(others) || others < 0 || others >= limit)
+      problems.push("rateLimit.otherClients must be an integer >= 0 and below rateLimit.limit");
   }
   if (r.reportingLagMs !== undefined && !(r.reportingLagMs >= 0)) {
     problems.push("reportingLagMs must be >= 0");

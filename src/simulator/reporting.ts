@@ -1,6 +1,7 @@
-// Reporting API routes for platform roles (spec §3.1): GET /reporting/v2/roles and
-// /reporting/v2/userRoleAssignments, unpaginated JSON arrays (CSV when Accept asks for text/csv),
-// served from the snapshot rather than the live tenant.
+// Reporting API routes (spec §3.1): platform roles (GET /reporting/v2/roles and
+// /reporting/v2/userRoleAssignments) and group membership (GET /reporting/v2/groupMembers),
+// unpaginated JSON arrays (CSV when Accept asks for text/csv), served from the snapshot rather
+// than the live tenant.
 
 import { JSON_TYPE, type Reply } from "./http.js";
 import type { ApiContext, Route } from "./router.js";
@@ -15,6 +16,7 @@ const ROLE_FIELDS = [
   "modifiedAt",
 ];
 const ASSIGNMENT_FIELDS = ["id", "roleId", "roleName", "assigneeId", "assignedAt", "modifiedAt"];
+const GROUP_MEMBER_FIELDS = ["groupId", "groupName", "userId"];
 
 function wantsCsv(ctx: ApiContext): boolean {
   const accept = ctx.headers.accept;
@@ -59,5 +61,19 @@ export const reportingRoutes: Route[] = [
     template: "/reporting/v2/userRoleAssignments",
     access: "reporting",
     handler: (ctx) => table(ctx, (s) => [s.assignments, s.assignmentsJson], ASSIGNMENT_FIELDS),
+  },
+  {
+    method: "GET",
+    template: "/reporting/v2/groupMembers",
+    access: "reporting",
+    handler: (ctx) =>
+      table(
+        ctx,
+        (s) => {
+          const { rows, json } = s.groupMembers();
+          return [rows, json];
+        },
+        GROUP_MEMBER_FIELDS,
+      ),
   },
 ];
