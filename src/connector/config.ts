@@ -134,6 +134,11 @@ export interface SeismicConnectorConfig {
   deleteMode: DeleteMode;
   /** Calls per rolling 60 s; 0 = no client-side limit. */
   rateLimit: number;
+  /**
+   * /Users pages kept in flight ahead of the user listing (the standard `--workers`, so the user
+   * phase has as many calls in flight as the others). Default 4.
+   */
+  readAhead?: number;
 }
 
 const REQUIRED = [
@@ -179,6 +184,7 @@ export function toConnectorConfig(
     );
   }
   const scimToken = text(values, "seismicScimToken");
+  const workers = values.workers;
   return {
     tenant: text(values, "seismicTenant") as string,
     clientId: text(values, "seismicClientId") as string,
@@ -189,5 +195,8 @@ export function toConnectorConfig(
     ...(scimToken === undefined ? {} : { scimToken }),
     deleteMode: mode,
     rateLimit: rate,
+    ...(typeof workers === "number" && Number.isInteger(workers) && workers >= 1
+      ? { readAhead: workers }
+      : {}),
   };
 }

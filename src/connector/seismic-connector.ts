@@ -30,7 +30,7 @@ export interface SeismicConnectorOptions {
   logger?: SeismicLogger;
   /** Client collaborators (dispatcher, clock, backoff) for tests and benchmarks. */
   client?: Omit<SeismicClientOptions, "logger">;
-  /** Timing of the user directory's wait for the user listing. */
+  /** How the sync's walk of /Users reads ahead and waits for the user listing. */
   directory?: DirectoryOptions;
 }
 
@@ -72,9 +72,11 @@ export function createSeismicConnector(
   const directory = new PerSync(
     () =>
       new UserDirectory(
-        (startIndex, signal) => seismic.run((c) => c.listUsers({ startIndex, count: 100, signal })),
-        options.directory,
+        (startIndex, count, signal) =>
+          seismic.run((c) => c.listUsers({ startIndex, count, signal })),
+        { readAhead: config.readAhead, ...options.directory },
       ),
+    (d) => d.close(),
   );
   const sc: SeismicContext = {
     seismic,

@@ -1,7 +1,8 @@
 /**
  * The `user` syncer: pages through SCIM /Users 100 at a time (the page token is the next
- * `startIndex`), feeds the per-sync user directory as it goes, and fetches one user for targeted
- * syncs. Users hold no entitlements; account creation and deletion live in accounts.ts.
+ * `startIndex`), reading through the sync's one walk of /Users (user-pages.ts), which fetches
+ * pages ahead and feeds the user directory; and fetches one user for targeted syncs. Users hold
+ * no entitlements; account creation and deletion live in accounts.ts.
  */
 import type { AnnotatedPage, CallContext, ResourceSyncer } from "../baton/connector.js";
 import { type PageRequest, pageSize } from "../baton/pagination.js";
@@ -21,11 +22,8 @@ export function userSyncer(sc: SeismicContext): ResourceSyncer {
     async list(_parent, page: PageRequest, ctx: CallContext): Promise<AnnotatedPage<Resource>> {
       const startIndex = decodeStartIndex(page.token);
       const count = pageSize(page, DEFAULT_PAGE_SIZE);
-      const res = await sc.seismic.run((c) =>
-        c.listUsers({ startIndex, count, signal: ctx.signal }),
-      );
+      const res = await sc.directory.get(ctx).listingPage(startIndex, count, ctx.signal);
       const next = nextStartIndex(startIndex, res);
-      sc.directory.get(ctx).recordPage(startIndex, res.Resources, next);
       return { items: res.Resources.map(userResource), nextToken: startIndexToken(next) };
     },
     entitlements: empty,

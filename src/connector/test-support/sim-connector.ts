@@ -75,7 +75,7 @@ export interface SimConnector {
   syncer(typeId: string): ResourceSyncer;
 }
 
-/** A connector (fast backoff, short directory grace) against `sim`. */
+/** A connector (fast backoff, short stall detection of the user listing) against `sim`. */
 export function connectTo(
   sim: Simulator,
   overrides: Partial<SeismicConnectorConfig> = {},
@@ -85,7 +85,7 @@ export function connectTo(
   const connector = createSeismicConnector(simConfig(sim, overrides), {
     logger,
     client: { backoff: { baseDelayMs: 1, maxDelayMs: 5 } },
-    directory: { graceMs: 50, stallMs: 200 },
+    directory: { stallMs: 200 },
     ...options,
   });
   open.push(connector);

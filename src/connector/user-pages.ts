@@ -1,0 +1,273 @@
+/**
+ * The one walk of SCIM /Users in a sync. Two readers need the users: the user listing (one page
+ * per ListResources call, in token order) and the per-sync directory (every user, for role,
+ * licence and platform-role grants). Both read through this walk, so whatever order a host asks
+ * for resource types in, and whether the sync is new or resumed, each page is fetched once:
+ *
+ * - the listing's pages are fetched ahead (`readAhead` pages in flight past the one asked for),
+ *   so a page is usually here before the listing asks and the rate limiter always has work;
+ * - when the directory needs every user and the listing is not walking (a host that lists roles
+ *   before users, a resumed sync, a listing that stalled), the walk fetches the missing pages
+ *   itself and keeps those the listing will still ask for, compressed, until it does;
+ * - pages before the one a resumed listing starts at are fetched for the directory only.
+ *
+ * Every fetched page feeds the directory (`sink`); coverage is the chain of `startIndex → next`
+ * from 1, so the directory is complete exactly when that chain reaches the last page.
+ */
+import { zstdCompressSync, zstdDecompressSync } from "node:zlib";
+import type { ScimListResponse, ScimUser } from "../seismic/index.js";
+import { DEFAULT_PAGE_SIZE, nextStartIndex } from "../seismic/index.js";
+
+/** Fetches one page of /Users. */
+export type FetchUsers = (
+  startIndex: number,
+  count: number,
+  signal: AbortSignal,
+) => Promise<ScimListResponse<ScimUser>>;
+
+export interface UserPagesOptions {
+  /** Pages kept in flight ahead of the listing, and by the directory's own walk. Default 4. */
+  readAhead?: number;
+  /** How long the listing may go without asking for a page before the walk takes over. Default 10 s. */
+  stallMs?: number;
+}
+
+type Page = ScimListResponse<ScimUser>;
+
+/** A page in flight or fetched and kept for the listing. */
+interface Slot {
+  readonly count: number;
+  readonly done: Promise<void>;
+  page?: Page;
+  /** The page as zstd-compressed JSON, when it waits far from where the listing is. */
+  packed?: Buffer;
+  error?: unknown;
+}
+
+/** What a fetched page tells about coverage: the indices it held and where the next page starts. */
+interface Covered {
+  end: number;
+  next: number | undefined;
+}
+
+export class UserPages {
+  readonly #fetch: FetchUsers;
+  readonly #sink: (users: readonly ScimUser[]) => void;
+  readonly #readAhead: number;
+  readonly #stallMs: number;
+  /** Aborts every fetch when the sync's state is dropped. */
+  readonly #stop = new AbortController();
+  readonly #slots = new Map<number, Slot>();
+  readonly #covered = new Map<number, Covered>();
+  /** Where the chain from 1 has been followed to (undefined: to its end). */
+  #chainAt: number | undefined = 1;
+  #total: number | undefined;
+  #failures = new Map<number, unknown>();
+  /** The listing: the first index it asked for, where it is, and whether it is asking now. */
+  #listingFrom: number | undefined;
+  #listingAt = 0;
+  #listingBusy = 0;
+  #listingSeenAt = 0;
+  #waiters: (() => void)[] = [];
+
+  constructor(
+    fetch: FetchUsers,
+    sink: (users: readonly ScimUser[]) => void,
+    options: UserPagesOptions = {},
+  ) {
+    this.#fetch = fetch;
+    this.#sink = sink;
+    this.#readAhead = Math.max(1, options.readAhead ?? 4);
+    this.#stallMs = options.stallMs ?? 10_000;
+  }
+
+  /** Whether every page from 1 to the last has been fetched in this sync. */
+  get isComplete(): boolean {
+    return this.#chainAt === undefined;
+  }
+
+  /**
+   * The page at `startIndex` for the user listing: taken from what was fetched ahead when it is
+   * there, else fetched now; then the next pages are fetched ahead.
+   */
+  async page(startIndex: number, count: number, signal: AbortSignal): Promise<Page> {
+    this.#listingFrom = Math.min(this.#listingFrom ?? startIndex, startIndex);
+    this.#listingAt = startIndex;
+    this.#listingBusy++;
+    try {
+      // The listing moves forward only: pages kept behind it are not asked for again.
+      for (const [s, slot] of this.#slots) {
+        if (s < startIndex && (slot.page !== undefined || slot.packed !== undefined)) {
+          this.#slots.delete(s);
+        }
+      }
+      let slot = this.#slots.get(startIndex);
+      if (slot === undefined || slot.count !== count) slot = this.#start(startIndex, count);
+      await abortable(slot.done, signal);
+      if (this.#slots.get(startIndex) === slot) this.#slots.delete(startIndex);
+      if (slot.error !== undefined) throw slot.error;
+      const page = slot.page ?? unpack(slot.packed as Buffer);
+      const next = nextStartIndex(startIndex, page);
+      for (let i = 0, s = next; i < this.#readAhead && s !== undefined; i++, s += count) {
+        if (s > page.totalResults) break;
+        if (!this.#covered.has(s) && !this.#slots.has(s)) this.#start(s, count);
+      }
+      return page;
+    } finally {
+      this.#listingBusy--;
+      this.#listingSeenAt = Date.now();
+      this.#notify();
+    }
+  }
+
+  /** Resolves when every page has been fetched, fetching those nobody else will. */
+  async complete(signal: AbortSignal): Promise<void> {
+    while (!this.isComplete) {
+      signal.throwIfAborted();
+      const at = this.#chainAt as number;
+      const failure = this.#failures.get(at);
+      if (failure !== undefined) {
+        this.#failures.delete(at);
+        throw failure;
+      }
+      if (!this.#slots.has(at) && !this.#listingWillFetch(at)) this.#walkFrom(at);
+      await this.#progress(signal);
+    }
+  }
+
+  /** Stops every fetch in flight and forgets the pages kept (the sync's state was dropped). */
+  close(): void {
+    this.#stop.abort(new Error("the sync's user listing state was dropped"));
+    this.#slots.clear();
+  }
+
+  /** Whether the listing is walking and will fetch `startIndex` itself. */
+  #listingWillFetch(startIndex: number): boolean {
+    const from = this.#listingFrom;
+    if (from === undefined || startIndex < from) return false;
+    return this.#listingBusy > 0 || Date.now() - this.#listingSeenAt < this.#stallMs;
+  }
+
+  /** Starts up to `readAhead` fetches along the expected chain from `startIndex`. */
+  #walkFrom(startIndex: number): void {
+    let inFlight = 0;
+    for (const slot of this.#slots.values())
+      if (slot.page === undefined && !slot.packed) inFlight++;
+    const count = DEFAULT_PAGE_SIZE;
+    // Until a page says how many users there are, one page at a time.
+    const last = this.#total ?? startIndex;
+    for (let s = startIndex; s <= last && inFlight < this.#readAhead; s += count) {
+      if (this.#covered.has(s) || this.#slots.has(s)) continue;
+      if (s !== startIndex && this.#listingWillFetch(s)) break;
+      this.#start(s, count);
+      inFlight++;
+    }
+  }
+
+  #start(startIndex: number, count: number): Slot {
+    this.#failures.delete(startIndex);
+    const slot: Slot = {
+      count,
+      done: this.#fetch(startIndex, count, this.#stop.signal).then(
+        (page) => this.#arrived(startIndex, slot, page),
+        (error: unknown) => {
+          slot.error = error;
+          if (this.#slots.get(startIndex) === slot) this.#slots.delete(startIndex);
+          this.#failures.set(startIndex, error);
+          this.#notify();
+        },
+      ),
+    };
+    this.#slots.set(startIndex, slot);
+    return slot;
+  }
+
+  #arrived(startIndex: number, slot: Slot, page: Page): void {
+    this.#sink(page.Resources);
+    this.#total = page.totalResults;
+    this.#covered.set(startIndex, {
+      end: startIndex + page.Resources.length,
+      next: nextStartIndex(startIndex, page),
+    });
+    const from = this.#listingFrom;
+    const near =
+      from !== undefined &&
+      startIndex >= this.#listingAt &&
+      startIndex <= this.#listingAt + this.#readAhead * slot.count &&
+      (this.#listingBusy > 0 || Date.now() - this.#listingSeenAt < this.#stallMs);
+    if (from !== undefined && startIndex < from) {
+      // Before where a resumed listing started: the directory was all it was fetched for.
+      if (this.#slots.get(startIndex) === slot) this.#slots.delete(startIndex);
+      slot.page = page;
+    } else if (near) {
+      slot.page = page;
+    } else {
+      // Kept for a listing that is not here yet: ≈ 15 KB instead of ≈ 140 KB per 100 users.
+      slot.packed = pack(page);
+    }
+    this.#advanceChain();
+    this.#notify();
+  }
+
+  /** Follows the chain of fetched pages from where it was; a page may also cover an index. */
+  #advanceChain(): void {
+    let at = this.#chainAt;
+    while (at !== undefined) {
+      const hit = this.#covered.get(at) ?? this.#covering(at);
+      if (!hit) break;
+      at = hit.next;
+    }
+    this.#chainAt = at;
+  }
+
+  /** A fetched page whose indices include `index` (pages shifted by users added meanwhile). */
+  #covering(index: number): Covered | undefined {
+    for (const [start, c] of this.#covered) if (start < index && index < c.end) return c;
+    return undefined;
+  }
+
+  #notify(): void {
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const w of waiters) w();
+  }
+
+  /** Resolves on the next page, listing request or failure, or after `stallMs` to look again. */
+  #progress(signal: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener("abort", onAbort);
+        resolve();
+      };
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      };
+      const timer = setTimeout(done, this.#stallMs);
+      signal.addEventListener("abort", onAbort, { once: true });
+      this.#waiters.push(done);
+    });
+  }
+}
+
+/** Waits for `p`, or rejects with the signal's reason when it aborts first. */
+function abortable(p: Promise<void>, signal: AbortSignal): Promise<void> {
+  signal.throwIfAborted();
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    p.then(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    });
+  });
+}
+
+function pack(page: Page): Buffer {
+  return zstdCompressSync(JSON.stringify(page));
+}
+
+function unpack(packed: Buffer): Page {
+  return JSON.parse(zstdDecompressSync(packed).toString("utf8")) as Page;
+}
