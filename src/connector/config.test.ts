@@ -38,6 +38,7 @@ describe("toConnectorConfig", () => {
       authUrl: "https://auth.seismic.com",
       deleteMode: "deactivate",
       rateLimit: 600,
+      membershipSource: "scim",
     });
     expect(
       toConnectorConfig({
@@ -45,11 +46,15 @@ describe("toConnectorConfig", () => {
         seismicRateLimit: 0,
         seismicDeleteMode: "delete",
         seismicScimToken: "t",
+        seismicMembershipSource: "reporting",
+        workers: 16,
       }),
     ).toMatchObject({
       rateLimit: 0,
       deleteMode: "delete",
       scimToken: "t",
+      membershipSource: "reporting",
+      readAhead: 16,
     });
   });
 
@@ -71,7 +76,10 @@ describe("toConnectorConfig", () => {
     expect(message).toContain("--demo");
   });
 
-  it("rejects a bad delete mode or rate limit naming the flag", () => {
+  it("rejects a bad delete mode, rate limit or membership source naming the flag", () => {
+    expect(() => toConnectorConfig({ ...full, seismicMembershipSource: "ldap" })).toThrow(
+      /--seismic-membership-source \(BATON_SEISMIC_MEMBERSHIP_SOURCE\): expected scim or reporting/,
+    );
     expect(() => toConnectorConfig({ ...full, seismicDeleteMode: "purge" })).toThrow(
       /--seismic-delete-mode/,
     );

@@ -11,6 +11,9 @@ import { UsageError } from "../baton/errors.js";
 /** What deleting a user does: lock it (`PATCH active=false`, reversible) or remove it for good. */
 export type DeleteMode = "deactivate" | "delete";
 
+/** Where group members come from: SCIM's membership pages, or Reporting's `groupMembers` table. */
+export type MembershipSource = "scim" | "reporting";
+
 export const DEFAULT_API_URL = "https://api.seismic.com";
 export const DEFAULT_AUTH_URL = "https://auth.seismic.com";
 export const DEFAULT_RATE_LIMIT = 600;
@@ -113,6 +116,17 @@ export const seismicFields: readonly Field[] = [
     exported: true,
   },
   {
+    name: "seismic-membership-source",
+    kind: "string",
+    group: "Connector",
+    default: "scim",
+    choices: ["scim", "reporting"],
+    displayName: "Group membership source",
+    description:
+      "Where group members are read from: scim (one call per 100 members of every group) or reporting (one Reporting call per sync, up to 24 h stale; groups changed since are still read from SCIM; needs the seismic.reporting scope).",
+    exported: true,
+  },
+  {
     name: "demo",
     kind: "boolean",
     group: "Connector",
@@ -134,6 +148,8 @@ export interface SeismicConnectorConfig {
   deleteMode: DeleteMode;
   /** Calls per rolling 60 s; 0 = no client-side limit. */
   rateLimit: number;
+  /** Where group members come from. Default `scim`. */
+  membershipSource?: MembershipSource;
   /**
    * /Users pages kept in flight ahead of the user listing (the standard `--workers`, so the user
    * phase has as many calls in flight as the others). Default 4.
@@ -183,6 +199,12 @@ export function toConnectorConfig(
       `--seismic-rate-limit (BATON_SEISMIC_RATE_LIMIT): expected a whole number >= 0, got "${String(rate)}"`,
     );
   }
+  const source = values.seismicMembershipSource ?? "scim";
+  if (source !== "scim" && source !== "reporting") {
+    throw new UsageError(
+      `--seismic-membership-source (BATON_SEISMIC_MEMBERSHIP_SOURCE): expected scim or reporting, got "${String(source)}"`,
+    );
+  }
   const scimToken = text(values, "seismicScimToken");
   const workers = values.workers;
   return {
@@ -195,6 +217,7 @@ export function toConnectorConfig(
     ...(scimToken === undefined ? {} : { scimToken }),
     deleteMode: mode,
     rateLimit: rate,
+    membershipSource: source,
     ...(typeof workers === "number" && Number.isInteger(workers) && workers >= 1
       ? { readAhead: workers }
       : {}),

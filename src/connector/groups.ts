@@ -2,7 +2,9 @@
  * The `group` syncer: SCIM /Groups with a GroupTrait and one `member` entitlement. Grants come
  * from GET /Groups/{id}/Users, 100 per call, stopping exactly when the next startIndex passes
  * totalResults, so a group of 100 costs one call; tenants without that endpoint fall back to the
- * group's inline members. Grant and revoke are in provisioning.ts.
+ * group's inline members. With `--seismic-membership-source reporting`, groups unchanged since
+ * Reporting's last refresh take their members from its groupMembers table instead
+ * (reporting-membership.ts). Grant and revoke are in provisioning.ts.
  */
 import { create, type JsonObject } from "@bufbuild/protobuf";
 import { pack } from "../baton/annotations.js";
@@ -23,10 +25,21 @@ import {
   SeismicError,
 } from "../seismic/index.js";
 import type { SeismicContext } from "./context.js";
-import { decodeStartIndex, entitlementOf, grantTo, startIndexToken } from "./entitlements.js";
+import {
+  decodeStartIndex,
+  entitlementOf,
+  grantTo,
+  isOffsetToken,
+  offsetPage,
+  startIndexToken,
+} from "./entitlements.js";
 import { findGroup, markMembershipEndpointsOff, userMembers } from "./group-membership.js";
 import { groupProvisioning } from "./provisioning.js";
+import { reportingMembership } from "./reporting-membership.js";
 import { groupType, MEMBER, userType } from "./resource-types.js";
+
+/** Grants per page from Reporting's table: they are built from memory, so pages can be large. */
+const REPORTED_GRANTS_PER_PAGE = 1000;
 
 /** The Baton resource of a Seismic group. */
 export function groupResource(group: ScimGroup): Resource {
@@ -57,6 +70,8 @@ function inlineGrants(entitlement: Entitlement, group: ScimGroup): AnnotatedPage
 }
 
 export function groupSyncer(sc: SeismicContext): ResourceSyncer {
+  const reporting =
+    sc.config.membershipSource === "reporting" ? reportingMembership(sc) : undefined;
   return {
     resourceType: groupType,
     async list(_parent, page: PageRequest, ctx: CallContext) {
@@ -78,6 +93,18 @@ export function groupSyncer(sc: SeismicContext): ResourceSyncer {
     async grants(resource, page, ctx): Promise<AnnotatedPage<Grant>> {
       const groupId = (resource.id as ResourceId).resource;
       const entitlement = memberEntitlement(resource);
+      if (reporting && (page.token === "" || isOffsetToken(page.token))) {
+        const ids = await reporting.members(resource, ctx, page.token !== "");
+        if (ids) {
+          const held = offsetPage(ids, page, REPORTED_GRANTS_PER_PAGE);
+          return {
+            items: held.items.map((id) => grantTo(entitlement, userType.id, id)),
+            nextToken: held.nextToken ?? "",
+          };
+        }
+        // Read from SCIM, from its first page (earlier Reporting pages were exact: see the module).
+        page = { ...page, token: "" };
+      }
       if (!sc.membershipEndpointsOff) {
         const startIndex = decodeStartIndex(page.token);
         const count = pageSize(page, DEFAULT_PAGE_SIZE);

@@ -5,6 +5,7 @@ import { type Clock, systemClock } from "./clock.js";
 import { type ResolvedSeismicConfig, resolveConfig, type SeismicConfig } from "./config.js";
 import { type SeismicLogger, silentLogger } from "./logger.js";
 import type {
+  GroupMemberRow,
   PlatformRole,
   ScimGroup,
   ScimListResponse,
@@ -268,6 +269,14 @@ export class SeismicClient {
   /** Platform role assignments (`GET /reporting/v2/userRoleAssignments`), up to 24 h stale. */
   listUserRoleAssignments(signal?: AbortSignal): Promise<UserRoleAssignment[]> {
     return this.#reporting.listUserRoleAssignments(signal);
+  }
+
+  /**
+   * Every direct group membership (`GET /reporting/v2/groupMembers`), up to 24 h stale, in one
+   * unpaginated call. Always uses the OAuth token.
+   */
+  listGroupMemberRows(signal?: AbortSignal): Promise<GroupMemberRow[]> {
+    return this.#reporting.listGroupMemberRows(signal);
   }
 
   /** Counters since creation: calls, retries, 429s, token mints, re-authentications, throttling. */

@@ -1,7 +1,10 @@
-// The Reporting API calls the client makes: platform (entitlement) roles and their assignments.
+// The Reporting API calls the client makes: platform (entitlement) roles and their assignments,
+// and group memberships (the opt-in membership source).
 // Reporting data is refreshed at least every 24 h and is not paginated (spec §3.2).
 import { ENDPOINTS } from "./endpoints.js";
 import {
+  type GroupMemberRow,
+  GroupMemberTable,
   type PlatformRole,
   PlatformRoleTable,
   type UserRoleAssignment,
@@ -26,5 +29,9 @@ export class ReportingApi {
       { endpoint: ENDPOINTS.listUserRoleAssignments, signal },
       UserRoleAssignmentTable,
     );
+  }
+
+  listGroupMemberRows(signal?: AbortSignal): Promise<GroupMemberRow[]> {
+    return this.#http.json({ endpoint: ENDPOINTS.listGroupMemberRows, signal }, GroupMemberTable);
   }
 }
