@@ -3,7 +3,7 @@
  * type (user, group, role, platform_role, license), validation that mints a token and makes one
  * cheap SCIM call, and per-sync caches dropped by Cleanup.
  */
-import type { CallContext, Connector } from "../baton/connector.js";
+import type { CallContext, Connector, ConnectorStats } from "../baton/connector.js";
 import {
   createSeismicClient,
   type SeismicClientOptions,
@@ -36,8 +36,8 @@ export interface SeismicConnectorOptions {
 
 /** A Seismic connector plus what its owner needs: API usage counters and close(). */
 export interface SeismicConnector extends Connector {
-  /** Counters of the Seismic client in use (calls, retries, 429s, tokens). */
-  stats(): SeismicStats;
+  /** Counters of the Seismic client in use (calls, retries, 429s, tokens, rate-limit waits). */
+  stats(): SeismicStats & ConnectorStats;
   /** Closes the HTTP pools. */
   close(): Promise<void>;
 }
@@ -114,7 +114,14 @@ export function createSeismicConnector(
       for (const drop of sc.onCleanup) drop();
       logger.info({ tenant: config.tenant, ...seismic.current.stats() }, "Seismic API usage");
     },
-    stats: () => seismic.current.stats(),
+    stats: () => {
+      const s = seismic.current.stats();
+      return {
+        ...s,
+        rateLimitWaitMs: s.throttledMs,
+        ...(s.throttledUntil === undefined ? {} : { rateLimitWaitingUntil: s.throttledUntil }),
+      };
+    },
     close: () => seismic.close(),
   };
 }
