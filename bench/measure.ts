@@ -1,10 +1,12 @@
 // Runs the real one-shot sync (the built binary) as a child process against a simulator and
 // measures it: wall time, peak RSS of the connector process (VmHWM, sampled from /proc), the
-// API calls the simulator served per endpoint, 429s, and the c1z size.
+// API calls the simulator served per endpoint, 429s, and the c1z size; and says what the data
+// needs: the fewest calls of the sync's strategy, and the rate limit's floor for the calls made.
 import { spawn } from "node:child_process";
 import { readFileSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Simulator } from "../src/simulator/index.js";
+import type { Scenario } from "./scenarios.js";
 
 const bin = fileURLToPath(new URL("../src/main.js", import.meta.url));
 
@@ -25,16 +27,12 @@ function vmHwmKb(pid: number): number | undefined {
 }
 
 /** Syncs the simulator into `file` with the built binary; rejects if the sync fails. */
-export async function runSync(
-  sim: Simulator,
-  file: string,
-  workers: number,
-  throttled: boolean,
-): Promise<RunFigures> {
+export async function runSync(sim: Simulator, file: string, s: Scenario): Promise<RunFigures> {
   const args = [
     bin,
     `--file=${file}`,
-    `--workers=${workers}`,
+    ...(s.workers === undefined ? [] : [`--workers=${s.workers}`]),
+    ...(s.membershipSource ? [`--seismic-membership-source=${s.membershipSource}`] : []),
     `--seismic-tenant=${sim.tenant}`,
     `--seismic-client-id=${sim.clientId}`,
     `--seismic-client-secret=${sim.clientSecret}`,
@@ -42,7 +40,7 @@ export async function runSync(
     `--seismic-api-url=${sim.apiUrl}`,
     `--seismic-auth-url=${sim.authUrl}`,
     // Unthrottled scenarios measure the connector, not Seismic's limit: the client limiter is off.
-    `--seismic-rate-limit=${throttled ? 600 : 0}`,
+    `--seismic-rate-limit=${s.throttled ? 600 : 0}`,
     "--log-level=warn",
     "--log-format=json",
   ];
@@ -68,22 +66,38 @@ export async function runSync(
   return { wallS, peakRssMb: peakKb / 1024, summary: stdout, c1zBytes: statSync(file).size };
 }
 
+/** The simulator's call key of the token endpoint (the auth origin is not rate limited). */
+export const TOKEN_CALL = "POST /tenants/{tenant}/connect/token";
+
 /**
- * The fewest API calls the data needs: user pages + group pages + one membership page per 100
- * members of each group (at least one per group) + the two Reporting calls + tokens minted.
+ * The fewest API calls the sync's strategy needs: Validate's probe, user pages, group pages, the
+ * two Reporting tables and the tokens minted, plus the members: one page per 100 members of each
+ * group (at least one per group) from SCIM, or one Reporting call (groups changed in the last
+ * 24 h are still read from SCIM; none are in a freshly seeded tenant).
  */
-export function minimumCalls(sim: Simulator): number {
-  const s = sim.state;
+export function minimumCalls(sim: Simulator, s: Scenario): number {
+  const st = sim.state;
   let membershipPages = 0;
-  for (const g of s.groups()) {
-    const members = s.groupMemberIds(String((g as { id: unknown }).id))?.length ?? 0;
+  for (const g of st.groups()) {
+    const members = st.groupMemberIds(String((g as { id: unknown }).id))?.length ?? 0;
     membershipPages += Math.max(1, Math.ceil(members / 100));
   }
+  const members = s.membershipSource === "reporting" ? 1 : membershipPages;
   return (
-    Math.ceil(s.userCount() / 100) +
-    Math.ceil(s.groupCount() / 100) +
-    membershipPages +
+    1 +
+    Math.ceil(st.userCount() / 100) +
+    Math.ceil(st.groupCount() / 100) +
+    members +
     2 +
-    s.tokensIssued()
+    st.tokensIssued()
   );
+}
+
+/**
+ * The shortest possible wall time under a rolling-window limit for `calls` calls when `budget`
+ * of every window is ours: the first `budget` calls go at once, every further `budget` cost a
+ * window, so the last call cannot go before `window × ⌊(calls − 1) / budget⌋`.
+ */
+export function floorSeconds(calls: number, budget: number, windowMs: number): number {
+  return calls <= 0 ? 0 : (windowMs / 1000) * Math.floor((calls - 1) / budget);
 }

@@ -2,7 +2,8 @@
  * The `group` syncer: SCIM /Groups with a GroupTrait and one `member` entitlement. Grants come
  * from GET /Groups/{id}/Users, 100 per call, stopping exactly when the next startIndex passes
  * totalResults, so a group of 100 costs one call; tenants without that endpoint fall back to the
- * group's inline members. With `--seismic-membership-source reporting`, groups unchanged since
+ * group's inline members. Each group's first member page is read ahead (member-pages.ts) once the
+ * host asks for grants. With `--seismic-membership-source reporting`, groups unchanged since
  * Reporting's last refresh take their members from its groupMembers table instead
  * (reporting-membership.ts). Grant and revoke are in provisioning.ts.
  */
@@ -34,6 +35,8 @@ import {
   startIndexToken,
 } from "./entitlements.js";
 import { findGroup, markMembershipEndpointsOff, userMembers } from "./group-membership.js";
+import { MemberPages } from "./member-pages.js";
+import { PerSync } from "./per-sync.js";
 import { groupProvisioning } from "./provisioning.js";
 import { reportingMembership } from "./reporting-membership.js";
 import { groupType, MEMBER, userType } from "./resource-types.js";
@@ -72,6 +75,20 @@ function inlineGrants(entitlement: Entitlement, group: ScimGroup): AnnotatedPage
 export function groupSyncer(sc: SeismicContext): ResourceSyncer {
   const reporting =
     sc.config.membershipSource === "reporting" ? reportingMembership(sc) : undefined;
+  // Reporting serves most groups' members in one call: nothing to read ahead there.
+  const readAhead = reporting ? 0 : (sc.config.readAhead ?? 4);
+  const memberPages = new PerSync(
+    () =>
+      new MemberPages(
+        (groupId, signal) =>
+          sc.seismic.run((c) =>
+            c.listGroupMembers(groupId, { startIndex: 1, count: DEFAULT_PAGE_SIZE, signal }),
+          ),
+        readAhead,
+      ),
+    (m) => m.close(),
+  );
+  sc.onCleanup.push(() => memberPages.drop());
   return {
     resourceType: groupType,
     async list(_parent, page: PageRequest, ctx: CallContext) {
@@ -82,6 +99,7 @@ export function groupSyncer(sc: SeismicContext): ResourceSyncer {
       const res = await sc.seismic.run((c) =>
         c.listGroups({ startIndex, count, excludedAttributes: "members", signal: ctx.signal }),
       );
+      memberPages.get(ctx).listed(res.Resources.map((g) => g.id));
       return {
         items: res.Resources.map(groupResource),
         nextToken: startIndexToken(nextStartIndex(startIndex, res)),
@@ -108,10 +126,15 @@ export function groupSyncer(sc: SeismicContext): ResourceSyncer {
       if (!sc.membershipEndpointsOff) {
         const startIndex = decodeStartIndex(page.token);
         const count = pageSize(page, DEFAULT_PAGE_SIZE);
-        try {
-          const res = await sc.seismic.run((c) =>
+        const fetchNow = () =>
+          sc.seismic.run((c) =>
             c.listGroupMembers(groupId, { startIndex, count, signal: ctx.signal }),
           );
+        try {
+          const res =
+            startIndex === 1 && count === DEFAULT_PAGE_SIZE
+              ? await memberPages.get(ctx).first(groupId, fetchNow)
+              : await fetchNow();
           return {
             items: res.Resources.map((u) => grantTo(entitlement, userType.id, u.id)),
             nextToken: startIndexToken(nextStartIndex(startIndex, res)),
@@ -122,6 +145,7 @@ export function groupSyncer(sc: SeismicContext): ResourceSyncer {
           const group = await findGroup(sc, groupId, ctx.signal);
           if (!group) throw e;
           markMembershipEndpointsOff(sc, "GET /scim/v2/Groups/{groupId}/Users");
+          memberPages.get(ctx).disable();
           return inlineGrants(entitlement, group);
         }
       }
