@@ -97,7 +97,6 @@ export class SeismicClient {
       clock,
       limit: rateLimit ? rateLimit.limit : Number.POSITIVE_INFINITY,
       windowMs: rateLimit ? rateLimit.windowMs : 60_000,
-      marginMs: rateLimit ? rateLimit.marginMs : 0,
     });
     const common = {
       config,

@@ -15,12 +15,6 @@ export interface RateLimitConfig {
   limit: number;
   /** Window length in ms. Default 60 000. */
   windowMs: number;
-  /**
-   * How long after the window one of our calls still holds its slot, in ms: Seismic counts a call
-   * when it arrives, so network delays that differ from call to call must not make a call land
-   * before the one it replaces has left Seismic's window. Default 200.
-   */
-  marginMs?: number;
 }
 
 /** Per-attempt HTTP timeouts, in ms. */
@@ -128,7 +122,6 @@ function resolveRateLimit(partial: Partial<RateLimitConfig>): Required<RateLimit
   return {
     limit,
     windowMs: positive("rateLimit.windowMs", partial.windowMs ?? 60_000),
-    marginMs: nonNegative("rateLimit.marginMs", partial.marginMs ?? 200),
   };
 }
 
@@ -155,11 +148,6 @@ function positive(field: string, value: number): number {
 
 function positiveInt(field: string, value: number): number {
   if (!Number.isInteger(value) || value <= 0) throw invalid(`${field} must be a positive integer`);
-  return value;
-}
-
-function nonNegative(field: string, value: number): number {
-  if (!Number.isFinite(value) || value < 0) throw invalid(`${field} must be a number >= 0`);
   return value;
 }
 

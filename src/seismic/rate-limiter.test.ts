@@ -2,15 +2,23 @@ import { describe, expect, it } from "vitest";
 import { type Admission, RateLimiter } from "./rate-limiter.js";
 import { ManualClock } from "./test-support/fake-seismic.js";
 
-function limiter(clock: ManualClock, limit = 5, windowMs = 1000, marginMs = 0) {
-  return new RateLimiter({ clock, limit, windowMs, marginMs });
+function limiter(clock: ManualClock, limit = 5, windowMs = 1000) {
+  return new RateLimiter({ clock, limit, windowMs });
 }
 
-/** Starts `n` concurrent acquires and records the clock time at which each is admitted. */
+/**
+ * Starts `n` concurrent acquires, answers each at once, and records the clock time at which each
+ * is admitted.
+ */
 async function admitAll(clock: ManualClock, rl: RateLimiter, n: number): Promise<number[]> {
   const times: number[] = [];
   const all = Promise.all(
-    Array.from({ length: n }, () => rl.acquire().then(() => times.push(clock.now()))),
+    Array.from({ length: n }, () =>
+      rl.acquire().then((a) => {
+        times.push(clock.now());
+        rl.settle(a);
+      }),
+    ),
   );
   await clock.runAll();
   await all;
@@ -31,27 +39,51 @@ describe("RateLimiter", () => {
     ]);
   });
 
-  it("replaces each call exactly when it leaves the window (plus the margin), keeping the window full", async () => {
+  it("frees a slot one window after the call's answer, so a call Seismic counted late never lands early", async () => {
     const clock = new ManualClock();
-    const rl = limiter(clock, 3, 1000, 50);
+    const rl = limiter(clock, 2, 1000);
     const start = clock.now();
+    const a = await rl.acquire();
+    const b = await rl.acquire();
+    clock.time = start + 100;
+    rl.settle(b);
+    clock.time = start + 300;
+    rl.settle(a);
     const times: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      await rl.acquire();
-      times.push(clock.now() - start);
-      clock.time += 100;
-    }
-    const rest = admitAll(clock, rl, 4);
-    expect((await rest).map((t) => t - start)).toEqual([1050, 1150, 1250, 2100]);
-    expect(times).toEqual([0, 100, 200]);
-    // Waited from 300 to 1050, 1150 and 1250 (one caller in line at a time), then to 2100 (the call admitted at 1050 must leave).
-    expect(rl.waitedMs).toBe(750 + 100 + 100 + 850);
+    const next = Promise.all(
+      [0, 1].map(() => rl.acquire().then((x) => times.push(clock.now() - start) && rl.settle(x))),
+    );
+    await clock.runAll();
+    await next;
+    expect(times).toEqual([1100, 1300]);
   });
 
-  it("says until when it holds callers back, while it does", async () => {
+  it("keeps the slot of a call in flight until it is answered", async () => {
     const clock = new ManualClock();
     const rl = limiter(clock, 1, 1000);
-    await rl.acquire();
+    const start = clock.now();
+    const first = await rl.acquire();
+    const second = rl.acquire();
+    await clock.runAll();
+    let admitted = false;
+    second.then(() => {
+      admitted = true;
+    });
+    await new Promise((r) => setImmediate(r));
+    expect(admitted).toBe(false);
+    expect(rl.waitingUntil).toBeUndefined();
+    clock.time = start + 500;
+    rl.settle(first);
+    await new Promise((r) => setImmediate(r));
+    expect(rl.waitingUntil).toBe(start + 1500);
+    await clock.runAll();
+    expect((await second).at).toBe(start + 1500);
+  });
+
+  it("says until when it holds callers back, while it does, and how long it did", async () => {
+    const clock = new ManualClock();
+    const rl = limiter(clock, 1, 1000);
+    rl.settle(await rl.acquire());
     expect(rl.waitingUntil).toBeUndefined();
     const next = rl.acquire();
     await new Promise((r) => setImmediate(r));
@@ -68,28 +100,28 @@ describe("RateLimiter", () => {
     const first: Admission = await rl.acquire();
     expect(first.ours).toBe(1);
     // The server counted 201 calls with ours: 200 are another client's.
-    rl.observe({ remaining: 399, used: 201 }, first);
+    rl.settle(first, { remaining: 399, used: 201 });
     expect(rl.externalCalls).toBe(200);
     const start = clock.now();
-    // 600 − 200 − a reserve of 6 = 394 of ours in the window; the 394th waits for the first to leave.
+    // 600 − 200 − a reserve of 6 = 394 of ours in the window; the 394th waits for the first.
     const times = await admitAll(clock, rl, 394);
     expect(times.filter((t) => t === start)).toHaveLength(393);
     expect(times.at(-1)).toBe(start + 60_000);
     // The other client stopped: the next answer shows only our calls.
     const last = await rl.acquire();
-    rl.observe({ remaining: 600 - last.ours, used: last.ours }, last);
+    rl.settle(last, { remaining: 600 - last.ours, used: last.ours });
     expect(rl.externalCalls).toBe(0);
     expect(await admitAll(clock, rl, 205)).toEqual(Array(205).fill(clock.now()));
   });
 
-  it("ignores an older admission's answer that arrives after a newer one", async () => {
+  it("ignores an older admission's answer that arrives after a newer one's", async () => {
     const clock = new ManualClock();
     const rl = limiter(clock, 600, 60_000);
     const a = await rl.acquire();
     clock.time += 10;
     const b = await rl.acquire();
-    rl.observe({ remaining: 598, used: 2 }, b);
-    rl.observe({ remaining: 400, used: 200 }, a);
+    rl.settle(b, { remaining: 598, used: 2 });
+    rl.settle(a, { remaining: 400, used: 200 });
     expect(rl.externalCalls).toBe(0);
   });
 
@@ -97,7 +129,7 @@ describe("RateLimiter", () => {
     const clock = new ManualClock();
     const rl = limiter(clock, 600, 60_000);
     const a = await rl.acquire();
-    rl.observe({ remaining: 2, used: 1 }, a);
+    rl.settle(a, { remaining: 2, used: 1 });
     const start = clock.now();
     expect((await admitAll(clock, rl, 3)).map((t) => t - start)).toEqual([0, 0, 60_000]);
   });
@@ -116,10 +148,12 @@ describe("RateLimiter", () => {
   it("rejects a waiting caller whose signal aborts", async () => {
     const clock = new ManualClock();
     const rl = limiter(clock, 1);
-    await rl.acquire();
+    rl.settle(await rl.acquire());
     const controller = new AbortController();
+    const waiting = rl.acquire(controller.signal);
+    await new Promise((r) => setImmediate(r));
     controller.abort(new Error("stop"));
-    await expect(rl.acquire(controller.signal)).rejects.toThrow("stop");
+    await expect(waiting).rejects.toThrow("stop");
     // The queue keeps working for others.
     const next = rl.acquire();
     await clock.runAll();

@@ -1,21 +1,15 @@
 // Client-side limiter that spends Seismic's rolling-window quota (600 calls per 60 s by default)
 // exactly: it admits calls at once while the window has room, then each further call the moment
-// one of ours leaves the window. The server's `X-Seismic-Remaining-Calls` corrects the count when
-// other API clients of the tenant spend the same budget, and a 429's retry hint holds every
-// caller back, so concurrent requests do not all hit the limit again.
+// one of ours has surely left Seismic's window. The server's `X-Seismic-Remaining-Calls` corrects
+// the count when other API clients of the tenant spend the same budget, and a 429's retry hint
+// holds every caller back, so concurrent requests do not all hit the limit again.
 import type { Clock } from "./clock.js";
 
 /** Limiter settings. */
 export interface RateLimiterOptions {
-  /** At most this many admissions in any rolling window. `Infinity` disables the cap. */
+  /** At most this many of our calls in any rolling window. `Infinity` disables the cap. */
   limit: number;
   windowMs: number;
-  /**
-   * How much longer than the window one of our calls keeps its slot. Seismic counts a call when
-   * it arrives, we when we send it; a later call that travels faster than the one whose slot it
-   * takes would otherwise land a few ms early and be refused.
-   */
-  marginMs: number;
   clock: Clock;
 }
 
@@ -25,9 +19,11 @@ export interface ServerQuota {
   used: number | undefined;
 }
 
-/** One admission: when it happened and how many of our calls the window held with it. */
+/** One admission, handed back to {@link RateLimiter.settle} when its answer arrives. */
 export interface Admission {
+  /** Clock time of the admission. */
   readonly at: number;
+  /** Our calls admitted in the window up to and including this one. */
   readonly ours: number;
 }
 
@@ -41,10 +37,13 @@ interface External {
  * A sliding-log limiter. Callers are admitted one at a time, in order, so waits are computed
  * from a consistent view of the window.
  *
- * Rules, checked before each admission (the longest wait wins):
- * 1. our calls in the last `windowMs + marginMs`, plus the other clients' calls the server
- *    reported, stay under the limit (the lower of ours and the server's `remaining + used`);
- *    when other clients are seen, a reserve of 1 % is kept for their calls made since;
+ * A call holds its slot until one window after its answer (or failure) came back: Seismic counts
+ * a call when it arrives, which is before it answers, so the slot is free at Seismic by then
+ * whatever the call's network delay or a pause of our event loop between admission and sending;
+ * a call still in flight holds its slot. Rules, checked before each admission:
+ * 1. our calls holding a slot, plus the other clients' calls the server reported, stay under the
+ *    limit (the lower of ours and the server's `remaining + used`); when other clients are seen,
+ *    a reserve of 1 % is kept for their calls made since;
  * 2. not before a time set by `pauseUntil()` (a 429's retry hint).
  *
  * The server's count is used only to see calls that are not ours: `used − ours` at the moment a
@@ -53,9 +52,14 @@ interface External {
  */
 export class RateLimiter {
   readonly #o: RateLimiterOptions;
-  /** Admission times of our calls still in the window, oldest first, from `#head`. */
+  /** Admission times of our calls in the last window, oldest first, from `#admittedHead`. */
   #admitted: number[] = [];
-  #head = 0;
+  #admittedHead = 0;
+  /** When each answered call leaves the window (answer + window), ascending, from `#freeHead`. */
+  #frees: number[] = [];
+  #freeHead = 0;
+  #inFlight = 0;
+  #wake: (() => void) | undefined;
   #tail: Promise<void> = Promise.resolve();
   #pausedUntil = 0;
   #serverLimit: number | undefined;
@@ -69,7 +73,7 @@ export class RateLimiter {
 
   /**
    * Resolves when the caller may send one request, with the admission to pass to
-   * {@link observe} when the answer arrives.
+   * {@link settle} when the answer (or failure) arrives.
    * @throws the signal's reason when `signal` aborts while waiting.
    */
   acquire(signal?: AbortSignal): Promise<Admission> {
@@ -82,18 +86,22 @@ export class RateLimiter {
   }
 
   /**
-   * Feeds the server's view of the window after the call admitted as `admission`: calls in the
-   * server's count that are not ours are other clients' (another integration on the tenant).
+   * The call admitted as `admission` is over (answered, or failed): its slot is free one window
+   * from now. With the server's view of the window (`quota`, absent for failures and 429s), the
+   * calls in its count that are not ours are other clients' (another integration on the tenant).
    */
-  observe(quota: ServerQuota, admission: Admission): void {
-    const { remaining, used } = quota;
-    if (remaining !== undefined && used !== undefined) this.#serverLimit = remaining + used;
-    const limit = this.#serverLimit ?? this.#o.limit;
-    const counted = used ?? (remaining === undefined ? undefined : limit - remaining);
-    if (counted === undefined || !Number.isFinite(this.#o.limit)) return;
-    // Answers may arrive out of order: the latest admission measured wins.
-    if (this.#external && this.#external.at > admission.at) return;
-    this.#external = { count: Math.max(0, counted - admission.ours), at: admission.at };
+  settle(admission: Admission, quota?: ServerQuota): void {
+    if (!Number.isFinite(this.#o.limit)) return;
+    this.#inFlight = Math.max(0, this.#inFlight - 1);
+    const free = this.#o.clock.now() + this.#o.windowMs;
+    // Answers come back almost in order: insert from the end.
+    let i = this.#frees.length;
+    while (i > this.#freeHead && (this.#frees[i - 1] as number) > free) i--;
+    this.#frees.splice(i, 0, free);
+    if (quota) this.#observe(quota, admission);
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
   }
 
   /** Holds every caller until `atMs` (clock time). Later calls only extend the pause. */
@@ -106,7 +114,7 @@ export class RateLimiter {
     return this.#waitedMs;
   }
 
-  /** While a caller is held back: the clock time it waits until; otherwise undefined. */
+  /** While a caller is held back until a known time: that clock time; otherwise undefined. */
   get waitingUntil(): number | undefined {
     return this.#waitingUntil;
   }
@@ -116,6 +124,17 @@ export class RateLimiter {
     return this.#externalAt(this.#o.clock.now());
   }
 
+  #observe(quota: ServerQuota, admission: Admission): void {
+    const { remaining, used } = quota;
+    if (remaining !== undefined && used !== undefined) this.#serverLimit = remaining + used;
+    const limit = this.#serverLimit ?? this.#o.limit;
+    const counted = used ?? (remaining === undefined ? undefined : limit - remaining);
+    if (counted === undefined) return;
+    // Answers may arrive out of order: the latest admission measured wins.
+    if (this.#external && this.#external.at > admission.at) return;
+    this.#external = { count: Math.max(0, counted - admission.ours), at: admission.at };
+  }
+
   #externalAt(now: number): number {
     const e = this.#external;
     // Calls measured two windows ago have surely left the window.
@@ -123,34 +142,40 @@ export class RateLimiter {
   }
 
   async #admit(signal: AbortSignal | undefined): Promise<Admission> {
-    const { clock, windowMs, marginMs } = this.#o;
+    const { clock, windowMs, limit } = this.#o;
     try {
       for (;;) {
         signal?.throwIfAborted();
         const now = clock.now();
-        this.#evict(now - windowMs - marginMs);
-        let wait = this.#pausedUntil - now;
-        const held = this.#admitted.length - this.#head;
+        if (!Number.isFinite(limit) && this.#pausedUntil <= now) return { at: now, ours: 1 };
+        this.#evict(now);
+        const settled = this.#frees.length - this.#freeHead;
+        const held = this.#inFlight + settled;
         const cap = this.#cap(now);
+        // When the window has room again: the answered call whose departure brings us under the
+        // cap; with every slot in flight, the next answer; with no room at all (other clients
+        // hold the whole window), once their measured calls have surely left it.
+        let until = this.#pausedUntil;
         if (held >= cap) {
-          // The oldest call whose departure brings us under the cap; with no room at all (other
-          // clients hold the whole window), until their measured calls have surely left it.
-          const oldest =
-            cap >= 1
-              ? (this.#admitted[this.#head + held - cap] as number) + windowMs + marginMs
-              : (this.#external?.at ?? now) + 2 * windowMs;
-          wait = Math.max(wait, oldest - now);
+          const needed = held - cap + 1;
+          until = Math.max(
+            until,
+            cap < 1
+              ? (this.#external?.at ?? now) + 2 * windowMs
+              : needed <= settled
+                ? (this.#frees[this.#freeHead + needed - 1] as number)
+                : Number.POSITIVE_INFINITY,
+          );
         }
-        if (wait <= 0) {
-          if (!Number.isFinite(this.#o.limit)) return { at: now, ours: 1 };
+        if (until <= now) {
+          this.#inFlight++;
           this.#admitted.push(now);
-          // What the server would count of ours now: its window has no margin.
-          return { at: now, ours: this.#admitted.length - this.#firstAfter(now - windowMs) };
+          return { at: now, ours: this.#admitted.length - this.#admittedHead };
         }
-        this.#waitingUntil = now + wait;
+        this.#waitingUntil = Number.isFinite(until) ? until : undefined;
         const started = clock.now();
         try {
-          await clock.sleep(wait, signal);
+          await this.#sleepOrWake(until - now, signal);
         } finally {
           this.#waitedMs += clock.now() - started;
         }
@@ -168,26 +193,48 @@ export class RateLimiter {
     return limit - external - Math.max(1, Math.ceil(limit / 100));
   }
 
-  /** Index of our first admission after `time` (binary search; admissions are in time order). */
-  #firstAfter(time: number): number {
-    let lo = this.#head;
-    let hi = this.#admitted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((this.#admitted[mid] as number) <= time) lo = mid + 1;
-      else hi = mid;
+  /** Sleeps `ms` (may be Infinity), or less when an answer frees a slot. */
+  async #sleepOrWake(ms: number, signal: AbortSignal | undefined): Promise<void> {
+    const cancel = new AbortController();
+    let onAbort = () => {};
+    const waits: Promise<void>[] = [
+      new Promise<void>((resolve) => {
+        this.#wake = resolve;
+      }),
+      new Promise<void>((_, reject) => {
+        onAbort = () => reject(signal?.reason);
+        signal?.addEventListener("abort", onAbort, { once: true });
+      }),
+    ];
+    if (Number.isFinite(ms)) waits.push(this.#o.clock.sleep(ms, cancel.signal).catch(() => {}));
+    try {
+      await Promise.race(waits);
+    } finally {
+      signal?.removeEventListener("abort", onAbort);
+      cancel.abort();
+      this.#wake = undefined;
     }
-    return lo;
   }
 
-  #evict(cutoff: number): void {
-    while (this.#head < this.#admitted.length && (this.#admitted[this.#head] as number) <= cutoff) {
-      this.#head++;
+  #evict(now: number): void {
+    const { windowMs } = this.#o;
+    while (this.#freeHead < this.#frees.length && (this.#frees[this.#freeHead] as number) <= now) {
+      this.#freeHead++;
+    }
+    while (
+      this.#admittedHead < this.#admitted.length &&
+      (this.#admitted[this.#admittedHead] as number) <= now - windowMs
+    ) {
+      this.#admittedHead++;
     }
     // Compact now and then instead of shifting on every call.
-    if (this.#head > 1024 && this.#head * 2 > this.#admitted.length) {
-      this.#admitted = this.#admitted.slice(this.#head);
-      this.#head = 0;
+    if (this.#freeHead > 1024 && this.#freeHead * 2 > this.#frees.length) {
+      this.#frees = this.#frees.slice(this.#freeHead);
+      this.#freeHead = 0;
+    }
+    if (this.#admittedHead > 1024 && this.#admittedHead * 2 > this.#admitted.length) {
+      this.#admitted = this.#admitted.slice(this.#admittedHead);
+      this.#admittedHead = 0;
     }
   }
 }

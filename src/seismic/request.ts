@@ -124,8 +124,14 @@ export class RequestPipeline {
     try {
       for (let attempt = 1; ; attempt++) {
         const admission = await limiter.acquire(signal);
-        const token =
-          credential === "scim_token" ? (config.scimToken as string) : await tokens.getToken();
+        let token: string;
+        try {
+          token =
+            credential === "scim_token" ? (config.scimToken as string) : await tokens.getToken();
+        } catch (error) {
+          limiter.settle(admission);
+          throw error;
+        }
         stats.calls++;
         logger.debug({ ...log, attempt }, "seismic request");
         const startedAt = clock.now();
@@ -141,6 +147,7 @@ export class RequestPipeline {
             bodyTimeoutMs: config.timeouts.bodyMs,
           });
         } catch (error) {
+          limiter.settle(admission);
           if (signal?.aborted) throw error;
           const failure = classifyNetworkError(error);
           const retryable = failure.transient && (isIdempotent(endpoint.method) || failure.notSent);
@@ -169,7 +176,7 @@ export class RequestPipeline {
         const quota = readQuota(reply);
         // A 429 says "0 remaining" but also when to come back: its retry hint pauses the limiter
         // below; counting its window as other clients' calls would hold us back for a minute.
-        if (reply.status !== 429) limiter.observe(quota, admission);
+        limiter.settle(admission, reply.status === 429 ? undefined : quota);
         logger.debug(
           {
             ...log,
