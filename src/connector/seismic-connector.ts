@@ -32,6 +32,8 @@ export interface SeismicConnectorOptions {
   client?: Omit<SeismicClientOptions, "logger">;
   /** How the sync's walk of /Users reads ahead and waits for the user listing. */
   directory?: DirectoryOptions;
+  /** The rate limit's rolling window, ms: Seismic's is 60 s; tests shorten it with the simulator's. */
+  rateLimitWindowMs?: number;
 }
 
 /** A Seismic connector plus what its owner needs: API usage counters and close(). */
@@ -63,7 +65,10 @@ export function createSeismicConnector(
           authUrl: config.authUrl,
           ...(config.scimToken === undefined ? {} : { scimToken: config.scimToken }),
           scopes,
-          rateLimit: config.rateLimit === 0 ? false : { limit: config.rateLimit, windowMs: 60_000 },
+          rateLimit:
+            config.rateLimit === 0
+              ? false
+              : { limit: config.rateLimit, windowMs: options.rateLimitWindowMs ?? 60_000 },
         },
         { ...options.client, logger },
       ),
