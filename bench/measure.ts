@@ -15,6 +15,8 @@ export interface RunFigures {
   peakRssMb: number;
   summary: string;
   c1zBytes: number;
+  /** Why the client retried, from its warnings: reason (`HTTP 503`, `ECONNRESET`, …) → count. */
+  retryReasons: Record<string, number>;
 }
 
 function vmHwmKb(pid: number): number | undefined {
@@ -63,7 +65,28 @@ export async function runSync(sim: Simulator, file: string, s: Scenario): Promis
   clearInterval(sampler);
   const wallS = (performance.now() - started) / 1000;
   if (code !== 0) throw new Error(`sync failed (exit ${code}):\n${stderr.slice(-3000)}`);
-  return { wallS, peakRssMb: peakKb / 1024, summary: stdout, c1zBytes: statSync(file).size };
+  return {
+    wallS,
+    peakRssMb: peakKb / 1024,
+    summary: stdout,
+    c1zBytes: statSync(file).size,
+    retryReasons: retryReasons(stderr),
+  };
+}
+
+/** Counts the `reason` of the client's "retrying …" / "rate limit hit" warnings (JSON logs). */
+function retryReasons(stderr: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const line of stderr.split("\n")) {
+    if (!line.startsWith("{")) continue;
+    try {
+      const { reason } = JSON.parse(line) as { reason?: unknown };
+      if (typeof reason === "string") out[reason] = (out[reason] ?? 0) + 1;
+    } catch {
+      // Not a log line.
+    }
+  }
+  return out;
 }
 
 /** The simulator's call key of the token endpoint (the auth origin is not rate limited). */

@@ -24,6 +24,8 @@ interface Result {
   rate_limited: number;
   /** Calls beyond the minimum: retries or waste. */
   extra_calls: number;
+  /** The client's retries by reason (they may never have reached the simulator). */
+  retry_reasons: Record<string, number>;
   rows_per_s: number;
   c1z_bytes: number;
   /** Time the connector's calls waited for the rate limit (its summary), s. */
@@ -83,6 +85,7 @@ async function runScenario(s: Scenario): Promise<Result> {
       rate_limited: sim.state.rateLimited(),
       // Calls beyond what the strategy needs are retries (or waste): both count against 1.02.
       extra_calls: apiCalls - min,
+      retry_reasons: figures.retryReasons,
       rows_per_s: Math.round(rowsFromSummary(figures.summary) / figures.wallS),
       c1z_bytes: figures.c1zBytes,
       ...(waited === undefined ? {} : { rate_limit_wait_s: waited }),

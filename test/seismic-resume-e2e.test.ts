@@ -22,7 +22,7 @@ import { expectC1zMatchesSimulator, readC1z } from "./helpers/seismic-expect.js"
 const USERS = 500;
 const PAGE = 100;
 // One call at a time and a slow API, so the kill lands inside the user listing.
-const ARGS = ["--workers", "1", "--checkpoint-interval-ms", "0"];
+const ARGS = ["--workers", "1", "--seismic-read-ahead", "0", "--checkpoint-interval-ms", "0"];
 const USERS_CALL = "GET /scim/v2/Users";
 
 describe("a sync killed in the user listing", () => {

@@ -39,6 +39,7 @@ describe("toConnectorConfig", () => {
       deleteMode: "deactivate",
       rateLimit: 600,
       membershipSource: "scim",
+      readAhead: 16,
     });
     expect(
       toConnectorConfig({
@@ -47,14 +48,14 @@ describe("toConnectorConfig", () => {
         seismicDeleteMode: "delete",
         seismicScimToken: "t",
         seismicMembershipSource: "reporting",
-        workers: 16,
+        seismicReadAhead: 0,
       }),
     ).toMatchObject({
       rateLimit: 0,
       deleteMode: "delete",
       scimToken: "t",
       membershipSource: "reporting",
-      readAhead: 16,
+      readAhead: 0,
     });
   });
 
@@ -77,6 +78,9 @@ describe("toConnectorConfig", () => {
   });
 
   it("rejects a bad delete mode, rate limit or membership source naming the flag", () => {
+    expect(() => toConnectorConfig({ ...full, seismicReadAhead: -1 })).toThrow(
+      /--seismic-read-ahead/,
+    );
     expect(() => toConnectorConfig({ ...full, seismicMembershipSource: "ldap" })).toThrow(
       /--seismic-membership-source \(BATON_SEISMIC_MEMBERSHIP_SOURCE\): expected scim or reporting/,
     );

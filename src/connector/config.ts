@@ -17,6 +17,7 @@ export type MembershipSource = "scim" | "reporting";
 export const DEFAULT_API_URL = "https://api.seismic.com";
 export const DEFAULT_AUTH_URL = "https://auth.seismic.com";
 export const DEFAULT_RATE_LIMIT = 600;
+export const DEFAULT_READ_AHEAD = 16;
 
 const tenant: Field = {
   name: "seismic-tenant",
@@ -116,6 +117,18 @@ export const seismicFields: readonly Field[] = [
     exported: true,
   },
   {
+    name: "seismic-read-ahead",
+    kind: "integer",
+    group: "Connector",
+    default: DEFAULT_READ_AHEAD,
+    min: 0,
+    max: 64,
+    displayName: "Read-ahead",
+    description:
+      "Seismic pages fetched before the host asks for them: the next /Users pages of the user listing, and the first member page of the next groups. Keeps the rate limit's budget in use while the host writes; 0 turns it off.",
+    exported: true,
+  },
+  {
     name: "seismic-membership-source",
     kind: "string",
     group: "Connector",
@@ -150,10 +163,7 @@ export interface SeismicConnectorConfig {
   rateLimit: number;
   /** Where group members come from. Default `scim`. */
   membershipSource?: MembershipSource;
-  /**
-   * /Users pages kept in flight ahead of the user listing (the standard `--workers`, so the user
-   * phase has as many calls in flight as the others). Default 4.
-   */
+  /** Pages fetched ahead of the host (`--seismic-read-ahead`). Default {@link DEFAULT_READ_AHEAD}. */
   readAhead?: number;
 }
 
@@ -206,7 +216,12 @@ export function toConnectorConfig(
     );
   }
   const scimToken = text(values, "seismicScimToken");
-  const workers = values.workers;
+  const readAhead = values.seismicReadAhead ?? DEFAULT_READ_AHEAD;
+  if (typeof readAhead !== "number" || !Number.isInteger(readAhead) || readAhead < 0) {
+    throw new UsageError(
+      `--seismic-read-ahead (BATON_SEISMIC_READ_AHEAD): expected a whole number >= 0, got "${String(readAhead)}"`,
+    );
+  }
   return {
     tenant: text(values, "seismicTenant") as string,
     clientId: text(values, "seismicClientId") as string,
@@ -218,8 +233,6 @@ export function toConnectorConfig(
     deleteMode: mode,
     rateLimit: rate,
     membershipSource: source,
-    ...(typeof workers === "number" && Number.isInteger(workers) && workers >= 1
-      ? { readAhead: workers }
-      : {}),
+    readAhead,
   };
 }

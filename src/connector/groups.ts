@@ -25,6 +25,7 @@ import {
   type ScimGroup,
   SeismicError,
 } from "../seismic/index.js";
+import { DEFAULT_READ_AHEAD } from "./config.js";
 import type { SeismicContext } from "./context.js";
 import {
   decodeStartIndex,
@@ -76,7 +77,7 @@ export function groupSyncer(sc: SeismicContext): ResourceSyncer {
   const reporting =
     sc.config.membershipSource === "reporting" ? reportingMembership(sc) : undefined;
   // Reporting serves most groups' members in one call: nothing to read ahead there.
-  const readAhead = reporting ? 0 : (sc.config.readAhead ?? 4);
+  const readAhead = reporting ? 0 : (sc.config.readAhead ?? DEFAULT_READ_AHEAD);
   const memberPages = new PerSync(
     () =>
       new MemberPages(

@@ -11,7 +11,7 @@ import {
   type SeismicStats,
   silentLogger,
 } from "../seismic/index.js";
-import type { SeismicConnectorConfig } from "./config.js";
+import { DEFAULT_READ_AHEAD, type SeismicConnectorConfig } from "./config.js";
 import type { SeismicContext } from "./context.js";
 import { guardSyncer, mapErrors } from "./errors.js";
 import { groupSyncer } from "./groups.js";
@@ -79,7 +79,7 @@ export function createSeismicConnector(
       new UserDirectory(
         (startIndex, count, signal) =>
           seismic.run((c) => c.listUsers({ startIndex, count, signal })),
-        { readAhead: config.readAhead, ...options.directory },
+        { readAhead: config.readAhead ?? DEFAULT_READ_AHEAD, ...options.directory },
       ),
     (d) => d.close(),
   );

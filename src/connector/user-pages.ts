@@ -26,7 +26,7 @@ export type FetchUsers = (
 ) => Promise<ScimListResponse<ScimUser>>;
 
 export interface UserPagesOptions {
-  /** Pages kept in flight ahead of the listing, and by the directory's own walk. Default 4. */
+  /** Pages kept in flight ahead of the listing, and by the directory's own walk (at least 1). Default 4. */
   readAhead?: number;
   /** How long the listing may go without asking for a page before the walk takes over. Default 10 s. */
   stallMs?: number;
@@ -77,7 +77,7 @@ export class UserPages {
   ) {
     this.#fetch = fetch;
     this.#sink = sink;
-    this.#readAhead = Math.max(1, options.readAhead ?? 4);
+    this.#readAhead = Math.max(0, options.readAhead ?? 4);
     this.#stallMs = options.stallMs ?? 10_000;
   }
 
@@ -156,7 +156,7 @@ export class UserPages {
     const count = DEFAULT_PAGE_SIZE;
     // Until a page says how many users there are, one page at a time.
     const last = this.#total ?? startIndex;
-    for (let s = startIndex; s <= last && inFlight < this.#readAhead; s += count) {
+    for (let s = startIndex; s <= last && inFlight < Math.max(1, this.#readAhead); s += count) {
       if (this.#covered.has(s) || this.#slots.has(s)) continue;
       if (s !== startIndex && this.#listingWillFetch(s)) break;
       this.#start(s, count);
