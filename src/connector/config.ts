@@ -165,6 +165,11 @@ export interface SeismicConnectorConfig {
   membershipSource?: MembershipSource;
   /** Pages fetched ahead of the host (`--seismic-read-ahead`). Default {@link DEFAULT_READ_AHEAD}. */
   readAhead?: number;
+  /**
+   * Whether the syncs ask for grants (false for a one-shot `--skip-entitlements-and-grants`):
+   * member pages are read ahead during the resource listing only when they do. Default true.
+   */
+  readsGrants?: boolean;
 }
 
 const REQUIRED = [
@@ -234,5 +239,6 @@ export function toConnectorConfig(
     rateLimit: rate,
     membershipSource: source,
     readAhead,
+    ...(values.skipEntitlementsAndGrants === true ? { readsGrants: false } : {}),
   };
 }

@@ -81,11 +81,21 @@ export function groupSyncer(sc: SeismicContext): ResourceSyncer {
   const memberPages = new PerSync(
     () =>
       new MemberPages(
-        (groupId, signal) =>
+        (groupId, signal, ahead) =>
           sc.seismic.run((c) =>
-            c.listGroupMembers(groupId, { startIndex: 1, count: DEFAULT_PAGE_SIZE, signal }),
+            c.listGroupMembers(groupId, {
+              startIndex: 1,
+              count: DEFAULT_PAGE_SIZE,
+              signal,
+              ...ahead,
+            }),
           ),
-        readAhead,
+        {
+          readAhead,
+          // Early, during the resource listing, only when the rate limit is the bottleneck and
+          // the syncs ask for grants.
+          speculate: sc.config.rateLimit > 0 && sc.config.readsGrants !== false,
+        },
       ),
     (m) => m.close(),
   );

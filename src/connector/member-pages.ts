@@ -1,42 +1,69 @@
 /**
- * Reading ahead in the grants phase: once a host asks for a group's members, the first member
- * page of the next groups (in the order this sync listed them) is fetched before it asks for
- * them, so the rate limiter always has calls to send even when the host asks one group at a time
- * (the Go SDK's syncer does). Nothing is fetched on speculation: in a sync that asks for grants,
- * every listed group's first member page is asked for, in whatever order; at most `readAhead`
- * pages wait unclaimed, so the memory held stays small whatever order the host uses. Reading
- * ahead starts after a first member page came back, so a tenant without the membership endpoint
- * costs one 404, not one per page read ahead.
+ * Reading group members ahead, so the rate limiter always has calls to send even when the host
+ * asks one group at a time (the Go SDK's syncer does) or is still writing the users:
+ *
+ * - once a host asks for a group's members, the first member page of the next groups (in the
+ *   order this sync listed them) is fetched before it asks, at most `readAhead` waiting;
+ * - under a rate limit (`speculate`), the first member page of every listed group is fetched
+ *   already while the resources are listed, in the limiter's prefetch class (only with room no
+ *   other call waits for), at most `maxAhead` waiting; a page the host then asks for is promoted
+ *   to an ordinary call. A sync that asks for grants asks for every listed group's first page,
+ *   in whatever order; only a resources-only sync would not, which the one-shot CLI says
+ *   (`--skip-entitlements-and-grants` turns this off).
+ *
+ * Reading ahead starts after one member page came back (a single probe while speculating), so a
+ * tenant without the membership endpoint costs one 404, not one per page read ahead.
  */
 import type { ScimListResponse, ScimMemberUser } from "../seismic/index.js";
+import type { ReadAhead } from "./user-pages.js";
 
-/** Fetches a group's member page (startIndex 1 is the only one read ahead). */
+/** Fetches a group's first member page (startIndex 1, count 100). */
 export type FetchMembers = (
   groupId: string,
   signal: AbortSignal,
+  ahead?: ReadAhead,
 ) => Promise<ScimListResponse<ScimMemberUser>>;
 
 type Page = ScimListResponse<ScimMemberUser>;
 
+export interface MemberPagesOptions {
+  /** First pages fetched ahead once the host asks for grants. */
+  readAhead: number;
+  /** Also fetch every listed group's first page early, as the rate limit has room. */
+  speculate?: boolean;
+  /** Pages waiting unclaimed while speculating. Default 1000 (≈ 10 MB). */
+  maxAhead?: number;
+}
+
+interface Ahead {
+  page: Promise<Page>;
+  promote?: AbortController;
+}
+
 export class MemberPages {
   readonly #fetch: FetchMembers;
   readonly #readAhead: number;
+  readonly #speculate: boolean;
+  readonly #maxAhead: number;
   readonly #stop = new AbortController();
   /** Group ids in the order the group listing returned them. */
   readonly #order: string[] = [];
   readonly #known = new Set<string>();
   /** Groups whose first page was fetched ahead and not asked for yet. */
-  readonly #ahead = new Map<string, Promise<Page>>();
+  readonly #ahead = new Map<string, Ahead>();
   /** Groups whose first page the host asked for (or that were fetched ahead). */
   readonly #started = new Set<string>();
   #cursor = 0;
   #enabled = true;
   /** A member page came back: the endpoint exists on this tenant. */
   #answered = false;
+  #probing = false;
 
-  constructor(fetch: FetchMembers, readAhead: number) {
+  constructor(fetch: FetchMembers, options: MemberPagesOptions) {
     this.#fetch = fetch;
-    this.#readAhead = Math.max(0, readAhead);
+    this.#readAhead = Math.max(0, options.readAhead);
+    this.#speculate = (options.speculate ?? false) && this.#readAhead > 0;
+    this.#maxAhead = Math.max(this.#readAhead, options.maxAhead ?? 1000);
   }
 
   /** Records a page of the group listing, in listing order. */
@@ -47,6 +74,7 @@ export class MemberPages {
       this.#known.add(key);
       this.#order.push(id);
     }
+    if (this.#speculate) this.#fill();
   }
 
   /**
@@ -59,8 +87,10 @@ export class MemberPages {
     this.#started.add(key);
     const ahead = this.#ahead.get(key);
     this.#ahead.delete(key);
-    const own = ahead ?? fetchNow();
-    this.#topUp();
+    // The host waits for it now: no longer a prefetch.
+    ahead?.promote?.abort();
+    const own = ahead?.page ?? fetchNow();
+    this.#fill();
     let page: Page;
     try {
       page = await own;
@@ -69,8 +99,7 @@ export class MemberPages {
       // Fetched again, so the error (or the success) is this call's own.
       page = await fetchNow();
     }
-    this.#answered = true;
-    this.#topUp();
+    this.#answer();
     return page;
   }
 
@@ -86,17 +115,50 @@ export class MemberPages {
     this.#ahead.clear();
   }
 
-  #topUp(): void {
-    if (!this.#enabled || !this.#answered) return;
-    while (this.#ahead.size < this.#readAhead && this.#cursor < this.#order.length) {
-      const id = this.#order[this.#cursor++] as string;
-      const key = id.toLowerCase();
-      if (this.#started.has(key)) continue;
-      this.#started.add(key);
-      const page = this.#fetch(id, this.#stop.signal);
-      // Claimed later (or never, if the host stops): never an unhandled rejection.
-      page.catch(() => {});
-      this.#ahead.set(key, page);
+  #answer(): void {
+    this.#answered = true;
+    this.#fill();
+  }
+
+  #fill(): void {
+    if (!this.#enabled) return;
+    if (!this.#answered) {
+      // One probe while speculating, so a missing endpoint costs one 404.
+      if (this.#speculate && !this.#probing && this.#next() !== undefined) {
+        this.#probing = true;
+        this.#startNext()?.page.then(
+          () => this.#answer(),
+          () => {},
+        );
+      }
+      return;
     }
+    const limit = this.#speculate ? this.#maxAhead : this.#readAhead;
+    while (this.#ahead.size < limit && this.#startNext()) {}
+  }
+
+  /** The next listed group whose first page nobody fetched yet. */
+  #next(): string | undefined {
+    while (this.#cursor < this.#order.length) {
+      const id = this.#order[this.#cursor] as string;
+      if (!this.#started.has(id.toLowerCase())) return id;
+      this.#cursor++;
+    }
+    return undefined;
+  }
+
+  #startNext(): Ahead | undefined {
+    const id = this.#next();
+    if (id === undefined) return undefined;
+    const key = id.toLowerCase();
+    this.#started.add(key);
+    const promote = this.#speculate ? new AbortController() : undefined;
+    const read = promote ? { prefetch: true as const, promote: promote.signal } : undefined;
+    const page = this.#fetch(id, this.#stop.signal, read);
+    // Claimed later (or never, if the host stops): never an unhandled rejection.
+    page.catch(() => {});
+    const ahead: Ahead = promote ? { page, promote } : { page };
+    this.#ahead.set(key, ahead);
+    return ahead;
   }
 }

@@ -74,12 +74,18 @@ export function createSeismicConnector(
       ),
     logger,
   );
+  const readAhead = config.readAhead ?? DEFAULT_READ_AHEAD;
   const directory = new PerSync(
     () =>
       new UserDirectory(
-        (startIndex, count, signal) =>
-          seismic.run((c) => c.listUsers({ startIndex, count, signal })),
-        { readAhead: config.readAhead ?? DEFAULT_READ_AHEAD, ...options.directory },
+        (startIndex, count, signal, ahead) =>
+          seismic.run((c) => c.listUsers({ startIndex, count, signal, ...ahead })),
+        {
+          readAhead,
+          // Fetching everything early only pays when the rate limit, not the CPU, is the bottleneck.
+          prefetchAll: config.rateLimit > 0 && readAhead > 0,
+          ...options.directory,
+        },
       ),
     (d) => d.close(),
   );

@@ -3,27 +3,39 @@
 // directory only, and every page is fetched once whoever asks first.
 import { describe, expect, it } from "vitest";
 import type { ScimListResponse, ScimUser } from "../seismic/index.js";
-import { UserPages } from "./user-pages.js";
+import { type ReadAhead, UserPages } from "./user-pages.js";
 
 const user = (i: number) =>
   ({ id: `u${i}`, userName: `u${i}@x`, active: true, emails: [] }) as unknown as ScimUser;
 
-/** A tenant of `n` users; `fail` answers the given startIndex with an error once. */
-function fakeTenant(n: number, fail?: number) {
+/**
+ * A tenant of `n` users; `fail` answers the given startIndex with an error once; `short` answers
+ * the page at that startIndex with one user fewer than asked.
+ */
+function fakeTenant(n: number, fail?: number, short?: number) {
   const users = Array.from({ length: n }, (_, i) => user(i + 1));
   const calls: number[] = [];
+  const prefetched: number[] = [];
   let failed = false;
-  const fetch = async (startIndex: number, count: number): Promise<ScimListResponse<ScimUser>> => {
+  const fetch = async (
+    startIndex: number,
+    count: number,
+    signal?: AbortSignal,
+    ahead?: ReadAhead,
+  ): Promise<ScimListResponse<ScimUser>> => {
     calls.push(startIndex);
+    if (ahead?.prefetch) prefetched.push(startIndex);
     await new Promise((r) => setImmediate(r));
+    signal?.throwIfAborted();
     if (startIndex === fail && !failed) {
       failed = true;
       throw new Error(`page ${startIndex} failed`);
     }
-    const Resources = users.slice(startIndex - 1, startIndex - 1 + count);
+    const take = startIndex === short ? count - 1 : count;
+    const Resources = users.slice(startIndex - 1, startIndex - 1 + take);
     return { totalResults: n, itemsPerPage: Resources.length, startIndex, Resources };
   };
-  return { users, calls, fetch };
+  return { users, calls, prefetched, fetch };
 }
 
 function walkOf(t: ReturnType<typeof fakeTenant>, options = {}) {
@@ -129,5 +141,27 @@ describe("UserPages", () => {
     ac.abort(new Error("cancelled"));
     await expect(waiting).rejects.toThrow("cancelled");
     await expect(listing).rejects.toThrow("cancelled");
+  });
+
+  it("under a rate limit, asks for every page early as prefetches, each once", async () => {
+    const t = fakeTenant(550);
+    const { pages, seen } = walkOf(t, { readAhead: 1, prefetchAll: true });
+    await pages.page(1, 100, signal());
+    expect([...t.calls].sort((a, b) => a - b)).toEqual([1, 101, 201, 301, 401, 501]);
+    expect(t.prefetched.sort((a, b) => a - b)).toEqual([101, 201, 301, 401, 501]);
+    expect(await list(pages, 100, 101)).toEqual(t.users.slice(100).map((u) => u.id));
+    expect(t.calls).toHaveLength(6);
+    expect(new Set(seen).size).toBe(550);
+  });
+
+  it("stops guessing page indices after a short page, and still lists every user once", async () => {
+    const t = fakeTenant(550, undefined, 101);
+    const { pages } = walkOf(t, { readAhead: 1, prefetchAll: true });
+    const ids = await list(pages, 100);
+    expect(ids).toEqual(t.users.map((u) => u.id));
+    // The pages after the short one start one index earlier than guessed.
+    expect(t.calls.filter((s) => [200, 300, 400, 500].includes(s)).sort((a, b) => a - b)).toEqual([
+      200, 300, 400, 500,
+    ]);
   });
 });

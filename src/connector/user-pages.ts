@@ -9,7 +9,12 @@
  * - when the directory needs every user and the listing is not walking (a host that lists roles
  *   before users, a resumed sync, a listing that stalled), the walk fetches the missing pages
  *   itself and keeps those the listing will still ask for, compressed, until it does;
- * - pages before the one a resumed listing starts at are fetched for the directory only.
+ * - pages before the one a resumed listing starts at are fetched for the directory only;
+ * - under a rate limit (`prefetchAll`), every page is also fetched as early as the limit has room
+ *   that no other call waits for (the limiter's prefetch class), so the window's budget is spent
+ *   while the sync is still writing the first pages; a page the listing then waits for is
+ *   promoted to an ordinary call. This follows the page grid (1, 101, 201, …) only while every
+ *   page came back full, so a short page never makes it fetch pages nobody asks for.
  *
  * Every fetched page feeds the directory (`sink`); coverage is the chain of `startIndex → next`
  * from 1, so the directory is complete exactly when that chain reaches the last page.
@@ -23,13 +28,22 @@ export type FetchUsers = (
   startIndex: number,
   count: number,
   signal: AbortSignal,
+  ahead?: ReadAhead,
 ) => Promise<ScimListResponse<ScimUser>>;
+
+/** How a page fetched ahead of need is sent: with rate-limit room nobody waits for, until promoted. */
+export interface ReadAhead {
+  prefetch: true;
+  promote: AbortSignal;
+}
 
 export interface UserPagesOptions {
   /** Pages kept in flight ahead of the listing, and by the directory's own walk (at least 1). Default 4. */
   readAhead?: number;
   /** How long the listing may go without asking for a page before the walk takes over. Default 10 s. */
   stallMs?: number;
+  /** Also fetch every page as early as the rate limit has room for (see the module). */
+  prefetchAll?: boolean;
 }
 
 type Page = ScimListResponse<ScimUser>;
@@ -38,6 +52,10 @@ type Page = ScimListResponse<ScimUser>;
 interface Slot {
   readonly count: number;
   readonly done: Promise<void>;
+  /** Set for a page fetched ahead of need; aborting it makes the call an ordinary one. */
+  promote?: AbortController;
+  /** Set for a page fetched ahead of need: cancels it when the grid it was guessed on broke. */
+  cancel?: AbortController;
   page?: Page;
   /** The page as zstd-compressed JSON, when it waits far from where the listing is. */
   packed?: Buffer;
@@ -55,6 +73,10 @@ export class UserPages {
   readonly #sink: (users: readonly ScimUser[]) => void;
   readonly #readAhead: number;
   readonly #stallMs: number;
+  readonly #prefetchAll: boolean;
+  /** Pages are full so far, so the grid of startIndex values is known; the next grid index. */
+  #gridOk = true;
+  #gridNext = 1;
   /** Aborts every fetch when the sync's state is dropped. */
   readonly #stop = new AbortController();
   readonly #slots = new Map<number, Slot>();
@@ -79,6 +101,7 @@ export class UserPages {
     this.#sink = sink;
     this.#readAhead = Math.max(0, options.readAhead ?? 4);
     this.#stallMs = options.stallMs ?? 10_000;
+    this.#prefetchAll = options.prefetchAll ?? false;
   }
 
   /** Whether every page from 1 to the last has been fetched in this sync. */
@@ -103,6 +126,7 @@ export class UserPages {
       }
       let slot = this.#slots.get(startIndex);
       if (slot === undefined || slot.count !== count) slot = this.#start(startIndex, count);
+      slot.promote?.abort();
       await abortable(slot.done, signal);
       if (this.#slots.get(startIndex) === slot) this.#slots.delete(startIndex);
       if (slot.error !== undefined) throw slot.error;
@@ -130,7 +154,9 @@ export class UserPages {
         this.#failures.delete(at);
         throw failure;
       }
-      if (!this.#slots.has(at) && !this.#listingWillFetch(at)) this.#walkFrom(at);
+      const slot = this.#slots.get(at);
+      if (slot) slot.promote?.abort();
+      else if (!this.#listingWillFetch(at)) this.#walkFrom(at);
       await this.#progress(signal);
     }
   }
@@ -164,16 +190,22 @@ export class UserPages {
     }
   }
 
-  #start(startIndex: number, count: number): Slot {
+  #start(startIndex: number, count: number, prefetch = false): Slot {
     this.#failures.delete(startIndex);
+    const promote = prefetch ? new AbortController() : undefined;
+    const cancel = prefetch ? new AbortController() : undefined;
+    const ahead = promote ? { prefetch: true as const, promote: promote.signal } : undefined;
+    const signal = cancel ? AbortSignal.any([this.#stop.signal, cancel.signal]) : this.#stop.signal;
     const slot: Slot = {
       count,
-      done: this.#fetch(startIndex, count, this.#stop.signal).then(
+      ...(promote && cancel ? { promote, cancel } : {}),
+      done: this.#fetch(startIndex, count, signal, ahead).then(
         (page) => this.#arrived(startIndex, slot, page),
         (error: unknown) => {
           slot.error = error;
           if (this.#slots.get(startIndex) === slot) this.#slots.delete(startIndex);
-          this.#failures.set(startIndex, error);
+          // A cancelled guess is not a failure: whoever needs the page fetches it again.
+          if (!slot.cancel?.signal.aborted) this.#failures.set(startIndex, error);
           this.#notify();
         },
       ),
@@ -205,8 +237,35 @@ export class UserPages {
       // Kept for a listing that is not here yet: ≈ 15 KB instead of ≈ 140 KB per 100 users.
       slot.packed = pack(page);
     }
+    if (
+      page.Resources.length < slot.count &&
+      startIndex + page.Resources.length <= page.totalResults
+    ) {
+      this.#breakGrid(startIndex);
+    }
     this.#advanceChain();
+    this.#prefetchRest();
     this.#notify();
+  }
+
+  /** A short page: the guessed pages after it start at the wrong index; cancel those. */
+  #breakGrid(after: number): void {
+    this.#gridOk = false;
+    for (const [s, slot] of this.#slots) {
+      if (s > after && slot.cancel && slot.page === undefined && slot.packed === undefined) {
+        slot.cancel.abort(new Error("guessed page index no longer on the listing's grid"));
+      }
+    }
+  }
+
+  /** Under a rate limit: every page of the grid not fetched yet, sent as room allows. */
+  #prefetchRest(): void {
+    const total = this.#total;
+    if (!this.#prefetchAll || !this.#gridOk || total === undefined) return;
+    for (; this.#gridNext <= total; this.#gridNext += DEFAULT_PAGE_SIZE) {
+      const s = this.#gridNext;
+      if (!this.#covered.has(s) && !this.#slots.has(s)) this.#start(s, DEFAULT_PAGE_SIZE, true);
+    }
   }
 
   /** Follows the chain of fetched pages from where it was; a page may also cover an index. */

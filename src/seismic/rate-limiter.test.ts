@@ -134,6 +134,67 @@ describe("RateLimiter", () => {
     expect((await admitAll(clock, rl, 3)).map((t) => t - start)).toEqual([0, 0, 60_000]);
   });
 
+  it("admits a prefetch only with room no other caller waits for, and never counts its wait", async () => {
+    const clock = new ManualClock();
+    const rl = limiter(clock, 2, 1000);
+    const start = clock.now();
+    rl.settle(await rl.acquire());
+    const p1 = await rl.acquire(undefined, { prefetch: true });
+    expect(p1.at).toBe(start);
+    clock.time = start + 10;
+    rl.settle(p1);
+    const order: string[] = [];
+    const p2 = rl.acquire(undefined, { prefetch: true }).then((a) => {
+      order.push(`prefetch@${a.at - start}`);
+      rl.settle(a);
+    });
+    const n = rl.acquire().then((a) => {
+      order.push(`normal@${a.at - start}`);
+      rl.settle(a);
+    });
+    await clock.runAll();
+    await Promise.all([p2, n]);
+    // The window's next slot (at 1000) goes to the caller the sync waits for.
+    expect(order).toEqual(["normal@1000", "prefetch@1010"]);
+    expect(rl.waitedMs).toBe(990);
+  });
+
+  it("makes a waiting prefetch an ordinary call once the sync waits for it", async () => {
+    const clock = new ManualClock();
+    const rl = limiter(clock, 1, 1000);
+    const start = clock.now();
+    rl.settle(await rl.acquire());
+    const order: string[] = [];
+    const track = (name: string, p: Promise<{ at: number }>) =>
+      p.then((a) => {
+        order.push(`${name}@${a.at - start}`);
+        rl.settle(a as never);
+      });
+    const promote = new AbortController();
+    const all = [
+      track("prefetch", rl.acquire(undefined, { prefetch: true, promote: promote.signal })),
+      track("n1", rl.acquire()),
+    ];
+    promote.abort();
+    all.push(track("n2", rl.acquire()));
+    await clock.runAll();
+    await Promise.all(all);
+    expect(order).toEqual(["n1@1000", "prefetch@2000", "n2@3000"]);
+  });
+
+  it("drops a waiting prefetch whose signal aborts", async () => {
+    const clock = new ManualClock();
+    const rl = limiter(clock, 1, 1000);
+    rl.settle(await rl.acquire());
+    const ac = new AbortController();
+    const p = rl.acquire(ac.signal, { prefetch: true });
+    ac.abort(new Error("dropped"));
+    await expect(p).rejects.toThrow("dropped");
+    const next = rl.acquire();
+    await clock.runAll();
+    expect((await next).at).toBeGreaterThan(0);
+  });
+
   it("holds every caller until a pause ends", async () => {
     const clock = new ManualClock();
     const rl = limiter(clock, Number.POSITIVE_INFINITY);

@@ -33,6 +33,27 @@ interface External {
   at: number;
 }
 
+/** How a caller waits: `prefetch` calls only take room nobody else is waiting for. */
+export interface AcquireOptions {
+  /**
+   * A call made ahead of need (read-ahead): admitted only while no other caller waits and the
+   * window has room, so it never delays a call the sync is waiting for; its waits are not counted
+   * as time held back.
+   */
+  prefetch?: boolean;
+  /** Aborting this makes a waiting prefetch an ordinary call (the sync now waits for it). */
+  promote?: AbortSignal;
+}
+
+interface PrefetchWaiter {
+  resolve: (a: Admission) => void;
+  reject: (e: unknown) => void;
+  signal: AbortSignal | undefined;
+  promote: AbortSignal | undefined;
+  onAbort: () => void;
+  onPromote: () => void;
+}
+
 /**
  * A sliding-log limiter. Callers are admitted one at a time, in order, so waits are computed
  * from a consistent view of the window.
@@ -44,7 +65,8 @@ interface External {
  * 1. our calls holding a slot, plus the other clients' calls the server reported, stay under the
  *    limit (the lower of ours and the server's `remaining + used`); when other clients are seen,
  *    a reserve of 1 % is kept for their calls made since;
- * 2. not before a time set by `pauseUntil()` (a 429's retry hint).
+ * 2. not before a time set by `pauseUntil()` (a 429's retry hint);
+ * 3. prefetch calls go only when no other caller is waiting.
  *
  * The server's count is used only to see calls that are not ours: `used − ours` at the moment a
  * call was admitted. Our own log is exact for our calls, so without other clients the window is
@@ -66,6 +88,11 @@ export class RateLimiter {
   #external: External | undefined;
   #waitedMs = 0;
   #waitingUntil: number | undefined;
+  /** Callers that are not prefetching and not yet admitted: prefetches wait for none to be left. */
+  #pending = 0;
+  readonly #prefetchers: PrefetchWaiter[] = [];
+  /** Wakes the prefetch queue when room frees up; aborted when the queue empties. */
+  #prefetchTimer: AbortController | undefined;
 
   constructor(options: RateLimiterOptions) {
     this.#o = options;
@@ -76,12 +103,21 @@ export class RateLimiter {
    * {@link settle} when the answer (or failure) arrives.
    * @throws the signal's reason when `signal` aborts while waiting.
    */
-  acquire(signal?: AbortSignal): Promise<Admission> {
+  acquire(signal?: AbortSignal, options: AcquireOptions = {}): Promise<Admission> {
+    if (options.prefetch && Number.isFinite(this.#o.limit) && !options.promote?.aborted) {
+      return this.#prefetch(signal, options.promote);
+    }
+    this.#pending++;
     const turn = this.#tail.then(() => this.#admit(signal));
-    this.#tail = turn.then(
+    const settled = turn.then(
       () => {},
       () => {},
     );
+    this.#tail = settled;
+    settled.then(() => {
+      this.#pending--;
+      this.#pumpPrefetch();
+    });
     return turn;
   }
 
@@ -102,6 +138,7 @@ export class RateLimiter {
     const wake = this.#wake;
     this.#wake = undefined;
     wake?.();
+    this.#pumpPrefetch();
   }
 
   /** Holds every caller until `atMs` (clock time). Later calls only extend the pause. */
@@ -167,11 +204,7 @@ export class RateLimiter {
                 : Number.POSITIVE_INFINITY,
           );
         }
-        if (until <= now) {
-          this.#inFlight++;
-          this.#admitted.push(now);
-          return { at: now, ours: this.#admitted.length - this.#admittedHead };
-        }
+        if (until <= now) return this.#take(now);
         this.#waitingUntil = Number.isFinite(until) ? until : undefined;
         const started = clock.now();
         try {
@@ -183,6 +216,78 @@ export class RateLimiter {
     } finally {
       this.#waitingUntil = undefined;
     }
+  }
+
+  #take(now: number): Admission {
+    this.#inFlight++;
+    this.#admitted.push(now);
+    return { at: now, ours: this.#admitted.length - this.#admittedHead };
+  }
+
+  #prefetch(signal: AbortSignal | undefined, promote: AbortSignal | undefined): Promise<Admission> {
+    return new Promise<Admission>((resolve, reject) => {
+      signal?.throwIfAborted();
+      const leave = () => {
+        const i = this.#prefetchers.indexOf(waiter);
+        if (i >= 0) this.#prefetchers.splice(i, 1);
+        signal?.removeEventListener("abort", waiter.onAbort);
+        promote?.removeEventListener("abort", waiter.onPromote);
+      };
+      const waiter: PrefetchWaiter = {
+        resolve,
+        reject,
+        signal,
+        promote,
+        onAbort: () => {
+          leave();
+          reject(signal?.reason);
+          this.#pumpPrefetch();
+        },
+        onPromote: () => {
+          leave();
+          this.acquire(signal).then(resolve, reject);
+        },
+      };
+      signal?.addEventListener("abort", waiter.onAbort, { once: true });
+      promote?.addEventListener("abort", waiter.onPromote, { once: true });
+      this.#prefetchers.push(waiter);
+      this.#pumpPrefetch();
+    });
+  }
+
+  /** Admits waiting prefetches while nobody else waits and the window has room. */
+  #pumpPrefetch(): void {
+    this.#prefetchTimer?.abort();
+    this.#prefetchTimer = undefined;
+    if (this.#prefetchers.length === 0 || this.#pending > 0) return;
+    const now = this.#o.clock.now();
+    this.#evict(now);
+    const settled = this.#frees.length - this.#freeHead;
+    let held = this.#inFlight + settled;
+    const cap = this.#cap(now);
+    while (this.#prefetchers.length > 0 && held < cap && this.#pausedUntil <= now) {
+      const waiter = this.#prefetchers.shift() as PrefetchWaiter;
+      waiter.signal?.removeEventListener("abort", waiter.onAbort);
+      waiter.promote?.removeEventListener("abort", waiter.onPromote);
+      waiter.resolve(this.#take(now));
+      held++;
+    }
+    if (this.#prefetchers.length === 0) return;
+    // Look again when the next slot frees (an answer arriving pumps too).
+    const needed = held - cap + 1;
+    const at = Math.max(
+      this.#pausedUntil,
+      needed >= 1 && needed <= settled ? (this.#frees[this.#freeHead + needed - 1] as number) : 0,
+    );
+    if (at <= now) return;
+    const timer = new AbortController();
+    this.#prefetchTimer = timer;
+    this.#o.clock.sleep(at - now, timer.signal).then(
+      () => {
+        if (this.#prefetchTimer === timer) this.#pumpPrefetch();
+      },
+      () => {},
+    );
   }
 
   /** How many of our calls the window may hold now. */

@@ -35,6 +35,10 @@ export interface ApiCall {
   query?: Readonly<Record<string, string | number | undefined>>;
   body?: unknown;
   signal?: AbortSignal;
+  /** Made ahead of need: the rate limiter admits it only with room nobody waits for. */
+  prefetch?: boolean;
+  /** Aborted when the sync starts waiting for a prefetch: from then on it is an ordinary call. */
+  promote?: AbortSignal;
 }
 
 /** A successful (2xx) response. */
@@ -123,7 +127,10 @@ export class RequestPipeline {
     const log = { requestId, endpoint: label, credential };
     try {
       for (let attempt = 1; ; attempt++) {
-        const admission = await limiter.acquire(signal);
+        const admission = await limiter.acquire(signal, {
+          prefetch: call.prefetch === true,
+          ...(call.promote ? { promote: call.promote } : {}),
+        });
         let token: string;
         try {
           token =
