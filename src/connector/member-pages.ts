@@ -48,7 +48,8 @@ export class MemberPages {
   readonly #stop = new AbortController();
   /** Group ids in the order the group listing returned them. */
   readonly #order: string[] = [];
-  readonly #known = new Set<string>();
+  /** Lower-cased id → index in `#order`. */
+  readonly #known = new Map<string, number>();
   /** Groups whose first page was fetched ahead and not asked for yet. */
   readonly #ahead = new Map<string, Ahead>();
   /** Groups whose first page the host asked for (or that were fetched ahead). */
@@ -71,7 +72,7 @@ export class MemberPages {
     for (const id of groupIds) {
       const key = id.toLowerCase();
       if (this.#known.has(key)) continue;
-      this.#known.add(key);
+      this.#known.set(key, this.#order.length);
       this.#order.push(id);
     }
     if (this.#speculate) this.#fill();
@@ -87,8 +88,13 @@ export class MemberPages {
     this.#started.add(key);
     const ahead = this.#ahead.get(key);
     this.#ahead.delete(key);
-    // The host waits for it now: no longer a prefetch.
+    // The host waits for it now, and probably for the next groups soon: no longer prefetches.
     ahead?.promote?.abort();
+    const at = this.#known.get(key);
+    for (let i = 1; at !== undefined && i <= this.#readAhead; i++) {
+      const next = this.#order[at + i];
+      if (next !== undefined) this.#ahead.get(next.toLowerCase())?.promote?.abort();
+    }
     const own = ahead?.page ?? fetchNow();
     this.#fill();
     let page: Page;

@@ -132,9 +132,12 @@ export class UserPages {
       if (slot.error !== undefined) throw slot.error;
       const page = slot.page ?? unpack(slot.packed as Buffer);
       const next = nextStartIndex(startIndex, page);
+      // The next pages are needed soon: fetched now, or promoted from prefetches.
       for (let i = 0, s = next; i < this.#readAhead && s !== undefined; i++, s += count) {
         if (s > page.totalResults) break;
-        if (!this.#covered.has(s) && !this.#slots.has(s)) this.#start(s, count);
+        const ahead = this.#slots.get(s);
+        if (ahead) ahead.promote?.abort();
+        else if (!this.#covered.has(s)) this.#start(s, count);
       }
       return page;
     } finally {

@@ -3,7 +3,7 @@ import { type Admission, RateLimiter } from "./rate-limiter.js";
 import { ManualClock } from "./test-support/fake-seismic.js";
 
 function limiter(clock: ManualClock, limit = 5, windowMs = 1000) {
-  return new RateLimiter({ clock, limit, windowMs });
+  return new RateLimiter({ clock, limit, windowMs, prefetchReserve: 0 });
 }
 
 /**
@@ -180,6 +180,35 @@ describe("RateLimiter", () => {
     await clock.runAll();
     await Promise.all(all);
     expect(order).toEqual(["n1@1000", "prefetch@2000", "n2@3000"]);
+  });
+
+  it("leaves prefetches a reserve of the window, and only a few in flight", async () => {
+    const clock = new ManualClock();
+    const rl = new RateLimiter({
+      clock,
+      limit: 10,
+      windowMs: 1000,
+      prefetchReserve: 3,
+      maxPrefetchInFlight: 4,
+    });
+    const admitted: Admission[] = [];
+    const waiting = Array.from({ length: 10 }, () =>
+      rl.acquire(undefined, { prefetch: true }).then((a) => admitted.push(a)),
+    );
+    await new Promise((r) => setImmediate(r));
+    // At most 4 in flight.
+    expect(admitted).toHaveLength(4);
+    for (const a of admitted.splice(0)) rl.settle(a);
+    await new Promise((r) => setImmediate(r));
+    // 10 − a reserve of 3 = 7 slots for prefetches in this window.
+    expect(admitted).toHaveLength(3);
+    expect(admitted.every((a) => a.prefetch === true)).toBe(true);
+    // The reserve is there for an ordinary call.
+    const now = clock.now();
+    expect((await rl.acquire()).at).toBe(now);
+    for (const a of admitted.splice(0)) rl.settle(a);
+    await clock.runAll();
+    await Promise.all(waiting);
   });
 
   it("drops a waiting prefetch whose signal aborts", async () => {

@@ -11,6 +11,16 @@ export interface RateLimiterOptions {
   limit: number;
   windowMs: number;
   clock: Clock;
+  /**
+   * Slots of every window prefetches leave to ordinary calls (a listing that asks page after
+   * page needs one now and then). Default 5 % of the limit.
+   */
+  prefetchReserve?: number;
+  /**
+   * Prefetches in flight at once: the HTTP pool serves requests in order, so a flood of
+   * prefetches would make an ordinary call wait behind them there. Default 8.
+   */
+  maxPrefetchInFlight?: number;
 }
 
 /** What the server said about the window, from `X-Seismic-Remaining-Calls` / `-Total-Calls`. */
@@ -25,6 +35,8 @@ export interface Admission {
   readonly at: number;
   /** Our calls admitted in the window up to and including this one. */
   readonly ours: number;
+  /** Admitted as a prefetch. */
+  readonly prefetch?: true;
 }
 
 /** Other clients' calls in the window, as measured from the server's count at `at`. */
@@ -66,7 +78,8 @@ interface PrefetchWaiter {
  *    limit (the lower of ours and the server's `remaining + used`); when other clients are seen,
  *    a reserve of 1 % is kept for their calls made since;
  * 2. not before a time set by `pauseUntil()` (a 429's retry hint);
- * 3. prefetch calls go only when no other caller is waiting.
+ * 3. prefetch calls go only when no other caller is waiting, leave a reserve of the window to
+ *    ordinary calls, and only a few are in flight at once.
  *
  * The server's count is used only to see calls that are not ours: `used − ours` at the moment a
  * call was admitted. Our own log is exact for our calls, so without other clients the window is
@@ -93,9 +106,14 @@ export class RateLimiter {
   readonly #prefetchers: PrefetchWaiter[] = [];
   /** Wakes the prefetch queue when room frees up; aborted when the queue empties. */
   #prefetchTimer: AbortController | undefined;
+  #prefetchInFlight = 0;
+  readonly #prefetchReserve: number;
+  readonly #maxPrefetchInFlight: number;
 
   constructor(options: RateLimiterOptions) {
     this.#o = options;
+    this.#prefetchReserve = options.prefetchReserve ?? Math.floor(options.limit / 20);
+    this.#maxPrefetchInFlight = options.maxPrefetchInFlight ?? 8;
   }
 
   /**
@@ -129,6 +147,7 @@ export class RateLimiter {
   settle(admission: Admission, quota?: ServerQuota): void {
     if (!Number.isFinite(this.#o.limit)) return;
     this.#inFlight = Math.max(0, this.#inFlight - 1);
+    if (admission.prefetch) this.#prefetchInFlight = Math.max(0, this.#prefetchInFlight - 1);
     const free = this.#o.clock.now() + this.#o.windowMs;
     // Answers come back almost in order: insert from the end.
     let i = this.#frees.length;
@@ -264,15 +283,24 @@ export class RateLimiter {
     this.#evict(now);
     const settled = this.#frees.length - this.#freeHead;
     let held = this.#inFlight + settled;
-    const cap = this.#cap(now);
-    while (this.#prefetchers.length > 0 && held < cap && this.#pausedUntil <= now) {
+    const cap = this.#cap(now) - this.#prefetchReserve;
+    while (
+      this.#prefetchers.length > 0 &&
+      held < cap &&
+      this.#pausedUntil <= now &&
+      this.#prefetchInFlight < this.#maxPrefetchInFlight
+    ) {
       const waiter = this.#prefetchers.shift() as PrefetchWaiter;
       waiter.signal?.removeEventListener("abort", waiter.onAbort);
       waiter.promote?.removeEventListener("abort", waiter.onPromote);
-      waiter.resolve(this.#take(now));
+      this.#prefetchInFlight++;
+      waiter.resolve({ ...this.#take(now), prefetch: true });
       held++;
     }
-    if (this.#prefetchers.length === 0) return;
+    // Full of prefetches in flight: the next answer pumps again.
+    if (this.#prefetchers.length === 0 || this.#prefetchInFlight >= this.#maxPrefetchInFlight) {
+      return;
+    }
     // Look again when the next slot frees (an answer arriving pumps too).
     const needed = held - cap + 1;
     const at = Math.max(
