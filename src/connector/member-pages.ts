@@ -26,6 +26,9 @@ export type FetchMembers = (
 
 type Page = ScimListResponse<ScimMemberUser>;
 
+/** Speculative fetches waiting at once. */
+const SPECULATION_QUEUE = 8;
+
 export interface MemberPagesOptions {
   /** First pages fetched ahead once the host asks for grants. */
   readAhead: number;
@@ -56,6 +59,8 @@ export class MemberPages {
   readonly #started = new Set<string>();
   #cursor = 0;
   #enabled = true;
+  /** Speculative fetches not answered yet: a few at a time, taking turns with the users'. */
+  #unanswered = 0;
   /** A member page came back: the endpoint exists on this tenant. */
   #answered = false;
   #probing = false;
@@ -130,17 +135,25 @@ export class MemberPages {
     if (!this.#enabled) return;
     if (!this.#answered) {
       // One probe while speculating, so a missing endpoint costs one 404.
+      // The probe is an ordinary call: it decides whether to read ahead at all.
       if (this.#speculate && !this.#probing && this.#next() !== undefined) {
         this.#probing = true;
-        this.#startNext()?.page.then(
+        this.#startNext(false)?.page.then(
           () => this.#answer(),
           () => {},
         );
       }
       return;
     }
-    const limit = this.#speculate ? this.#maxAhead : this.#readAhead;
-    while (this.#ahead.size < limit && this.#startNext()) {}
+    if (!this.#speculate) {
+      while (this.#ahead.size < this.#readAhead && this.#startNext(false)) {}
+      return;
+    }
+    while (
+      this.#ahead.size < this.#maxAhead &&
+      this.#unanswered < SPECULATION_QUEUE &&
+      this.#startNext(true)
+    ) {}
   }
 
   /** The next listed group whose first page nobody fetched yet. */
@@ -153,14 +166,22 @@ export class MemberPages {
     return undefined;
   }
 
-  #startNext(): Ahead | undefined {
+  #startNext(prefetch: boolean): Ahead | undefined {
     const id = this.#next();
     if (id === undefined) return undefined;
     const key = id.toLowerCase();
     this.#started.add(key);
-    const promote = this.#speculate ? new AbortController() : undefined;
+    const promote = prefetch ? new AbortController() : undefined;
     const read = promote ? { prefetch: true as const, promote: promote.signal } : undefined;
     const page = this.#fetch(id, this.#stop.signal, read);
+    if (prefetch) {
+      this.#unanswered++;
+      const answered = () => {
+        this.#unanswered--;
+        this.#fill();
+      };
+      page.then(answered, answered);
+    }
     // Claimed later (or never, if the host stops): never an unhandled rejection.
     page.catch(() => {});
     const ahead: Ahead = promote ? { page, promote } : { page };

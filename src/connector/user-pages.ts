@@ -48,6 +48,9 @@ export interface UserPagesOptions {
 
 type Page = ScimListResponse<ScimUser>;
 
+/** Prefetches of the grid waiting at once (see {@link UserPages.prefetchRest}). */
+const PREFETCH_QUEUE = 8;
+
 /** A page in flight or fetched and kept for the listing. */
 interface Slot {
   readonly count: number;
@@ -209,6 +212,7 @@ export class UserPages {
           if (this.#slots.get(startIndex) === slot) this.#slots.delete(startIndex);
           // A cancelled guess is not a failure: whoever needs the page fetches it again.
           if (!slot.cancel?.signal.aborted) this.#failures.set(startIndex, error);
+          this.#prefetchRest();
           this.#notify();
         },
       ),
@@ -261,13 +265,26 @@ export class UserPages {
     }
   }
 
-  /** Under a rate limit: every page of the grid not fetched yet, sent as room allows. */
+  /**
+   * Under a rate limit: the pages of the grid not fetched yet, sent as room allows. A few at a
+   * time, so other read-ahead (the groups' members) takes turns with them in the limiter.
+   */
   #prefetchRest(): void {
     const total = this.#total;
     if (!this.#prefetchAll || !this.#gridOk || total === undefined) return;
-    for (; this.#gridNext <= total; this.#gridNext += DEFAULT_PAGE_SIZE) {
+    let waiting = 0;
+    for (const slot of this.#slots.values()) {
+      if (slot.cancel && slot.page === undefined && slot.packed === undefined) waiting++;
+    }
+    for (
+      ;
+      this.#gridNext <= total && waiting < PREFETCH_QUEUE;
+      this.#gridNext += DEFAULT_PAGE_SIZE
+    ) {
       const s = this.#gridNext;
-      if (!this.#covered.has(s) && !this.#slots.has(s)) this.#start(s, DEFAULT_PAGE_SIZE, true);
+      if (this.#covered.has(s) || this.#slots.has(s)) continue;
+      this.#start(s, DEFAULT_PAGE_SIZE, true);
+      waiting++;
     }
   }
 
