@@ -77,6 +77,11 @@ describe("toConnectorConfig", () => {
     expect(message).toContain("--demo");
   });
 
+  it("says when the syncs will not ask for grants (a one-shot resources-only sync)", () => {
+    expect(toConnectorConfig({ ...full, skipEntitlementsAndGrants: true }).readsGrants).toBe(false);
+    expect(toConnectorConfig(full).readsGrants).toBeUndefined();
+  });
+
   it("rejects a bad delete mode, rate limit or membership source naming the flag", () => {
     expect(() => toConnectorConfig({ ...full, seismicReadAhead: -1 })).toThrow(
       /--seismic-read-ahead/,

@@ -35,13 +35,18 @@ export interface Admission {
   readonly at: number;
   /** Our calls admitted in the window up to and including this one. */
   readonly ours: number;
+  /** Our calls in flight when this one was admitted (the server may not have counted them yet). */
+  readonly inFlight?: number;
   /** Admitted as a prefetch. */
   readonly prefetch?: true;
 }
 
 /** Other clients' calls in the window, as measured from the server's count at `at`. */
 interface External {
+  /** At least this many (the server's count minus every call of ours it may have counted). */
   count: number;
+  /** Calls of ours in flight when the measured one was admitted: counted by the server or not. */
+  uncertain: number;
   at: number;
 }
 
@@ -188,13 +193,24 @@ export class RateLimiter {
     if (counted === undefined) return;
     // Answers may arrive out of order: the latest admission measured wins.
     if (this.#external && this.#external.at > admission.at) return;
-    this.#external = { count: Math.max(0, counted - admission.ours), at: admission.at };
+    this.#external = {
+      count: Math.max(0, counted - admission.ours),
+      uncertain: admission.inFlight ?? 0,
+      at: admission.at,
+    };
   }
 
+  /**
+   * Other clients' calls as last measured: kept until a new answer measures them again (every
+   * call we make does), since they may go on calling while ours wait. Only when they held the
+   * whole window, two windows without a measurement let one call through to look again.
+   */
   #externalAt(now: number): number {
     const e = this.#external;
-    // Calls measured two windows ago have surely left the window.
-    return e && now < e.at + 2 * this.#o.windowMs ? e.count : 0;
+    if (!e) return 0;
+    const limit = Math.min(this.#o.limit, this.#serverLimit ?? Number.POSITIVE_INFINITY);
+    const noRoom = limit - e.count - Math.max(reserveFor(limit), e.uncertain) < 1;
+    return noRoom && now >= e.at + 2 * this.#o.windowMs ? 0 : e.count;
   }
 
   async #admit(signal: AbortSignal | undefined): Promise<Admission> {
@@ -238,9 +254,10 @@ export class RateLimiter {
   }
 
   #take(now: number): Admission {
+    const inFlight = this.#inFlight;
     this.#inFlight++;
     this.#admitted.push(now);
-    return { at: now, ours: this.#admitted.length - this.#admittedHead };
+    return { at: now, ours: this.#admitted.length - this.#admittedHead, inFlight };
   }
 
   #prefetch(signal: AbortSignal | undefined, promote: AbortSignal | undefined): Promise<Admission> {
@@ -323,7 +340,9 @@ export class RateLimiter {
     const limit = Math.min(this.#o.limit, this.#serverLimit ?? Number.POSITIVE_INFINITY);
     const external = this.#externalAt(now);
     if (external === 0) return limit;
-    return limit - external - Math.max(1, Math.ceil(limit / 100));
+    // Calls of ours that were in flight may have reached Seismic after the measured one: they
+    // may be the other clients' too, so keep room for the larger of them and 1 %.
+    return limit - external - Math.max(reserveFor(limit), this.#external?.uncertain ?? 0);
   }
 
   /** Sleeps `ms` (may be Infinity), or less when an answer frees a slot. */
@@ -370,4 +389,9 @@ export class RateLimiter {
       this.#admittedHead = 0;
     }
   }
+}
+
+/** What is kept for other clients' calls made since they were measured: 1 % of the limit. */
+function reserveFor(limit: number): number {
+  return Math.max(1, Math.ceil(limit / 100));
 }
