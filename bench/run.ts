@@ -1,13 +1,15 @@
-// Benchmark harness: `npm run bench -- <small|large|throttled|scaling|diff|diff-small> [--json FILE]`.
+// Benchmark harness: `npm run bench -- <scenario> [--json FILE]` (scenarios.ts lists them).
 // Starts the simulator in this process, runs the real one-shot sync as a child process, and
-// reports wall time, peak RSS, API calls against the minimum, 429s, retries, rows/s and c1z size.
+// reports wall time (against the rate limit's floor for the calls made, when throttled), peak RSS,
+// API calls against the strategy's minimum, time waited for the limit, 429s, rows/s, c1z size,
+// and the machine's load (the benchmark machine is shared; a loaded run is not comparable).
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { startSimulator } from "../src/simulator/index.js";
 import { diffScenarios, runDiffScenario } from "./diff.js";
-import { minimumCalls, runSync } from "./measure.js";
-import { type Scenario, scenarios } from "./scenarios.js";
+import { floorSeconds, minimumCalls, runSync, TOKEN_CALL } from "./measure.js";
+import { LIMIT, type Scenario, scenarios, WINDOW_MS } from "./scenarios.js";
 
 interface Result {
   scenario: string;
@@ -15,14 +17,27 @@ interface Result {
   groups: number;
   wall_s: number;
   peak_rss_mb: number;
+  /** Every call the simulator served, token requests included. */
   api_calls: number;
+  /** The fewest calls the sync's strategy needs (measure.ts). */
   min_api_calls: number;
   calls_by_endpoint: Record<string, number>;
   rate_limited: number;
-  retries: number;
+  /** Calls beyond the minimum: retries or waste. */
+  extra_calls: number;
+  /** The client's retries by reason (they may never have reached the simulator). */
+  retry_reasons: Record<string, number>;
   rows_per_s: number;
   c1z_bytes: number;
+  /** Time the connector's calls waited for the rate limit (its summary), s. */
+  rate_limit_wait_s?: number;
+  /** Throttled only: calls that count against the limit (the API origin's), and their floor. */
+  limited_calls?: number;
   floor_s?: number;
+  other_client_calls?: number;
+  /** 1-minute load average before and after the run (2 cores). */
+  load_before: number;
+  load_after: number;
 }
 
 // Count lines may end with a per-type breakdown, e.g. `grants  138017 (group 95907, …)`.
@@ -35,20 +50,30 @@ function rowsFromSummary(summary: string): number {
   return rows;
 }
 
+/** `waited for the rate limit 1:05` (or `1:02:03`) in the summary, in seconds. */
+function waitedFromSummary(summary: string): number | undefined {
+  const m = /waited for the rate limit (\d+(?::\d+)+)/.exec(summary);
+  return m?.[1]?.split(":").reduce((acc, part) => acc * 60 + Number(part), 0);
+}
+
 async function runScenario(s: Scenario): Promise<Result> {
   const dir = mkdtempSync(join(tmpdir(), `bench-${s.name}-`));
+  const others = s.otherClients ?? 0;
   const sim = await startSimulator({
     users: s.users,
     groups: s.groups,
     seed: 7,
-    rateLimit: s.throttled ? { limit: 600, windowMs: 60_000 } : false,
+    rateLimit: s.throttled ? { limit: LIMIT, windowMs: WINDOW_MS, otherClients: others } : false,
     ...(s.latencyMs > 0 ? { latencyMs: s.latencyMs } : {}),
   });
   try {
-    const figures = await runSync(sim, join(dir, "sync.c1z"), s.workers, s.throttled);
+    const loadBefore = loadavg()[0] ?? 0;
+    const figures = await runSync(sim, join(dir, "sync.c1z"), s);
+    const loadAfter = loadavg()[0] ?? 0;
     const calls = Object.fromEntries([...sim.state.calls()].sort());
     const apiCalls = sim.state.totalCalls();
-    const min = minimumCalls(sim);
+    const min = minimumCalls(sim, s);
+    const waited = waitedFromSummary(figures.summary);
     const result: Result = {
       scenario: s.name,
       users: s.users,
@@ -59,12 +84,21 @@ async function runScenario(s: Scenario): Promise<Result> {
       min_api_calls: min,
       calls_by_endpoint: calls,
       rate_limited: sim.state.rateLimited(),
-      // Calls beyond what the data needs are retries (or waste): both count against the 1.02 target.
-      retries: Math.max(0, apiCalls - min),
+      // Calls beyond what the strategy needs are retries (or waste): both count against 1.02.
+      extra_calls: apiCalls - min,
+      retry_reasons: figures.retryReasons,
       rows_per_s: Math.round(rowsFromSummary(figures.summary) / figures.wallS),
       c1z_bytes: figures.c1zBytes,
+      ...(waited === undefined ? {} : { rate_limit_wait_s: waited }),
+      load_before: round(loadBefore),
+      load_after: round(loadAfter),
     };
-    if (s.throttled) result.floor_s = round(min / 10);
+    if (s.throttled) {
+      const limited = apiCalls - (calls[TOKEN_CALL] ?? 0);
+      result.limited_calls = limited;
+      result.floor_s = floorSeconds(limited, LIMIT - others, WINDOW_MS);
+      if (others > 0) result.other_client_calls = sim.otherClientCalls();
+    }
     return result;
   } finally {
     await sim.close();
@@ -82,7 +116,9 @@ function table(results: Result[]): string {
     ["users", (r) => String(r.users)],
     ["groups", (r) => String(r.groups)],
     ["wall s", (r) => r.wall_s.toFixed(2)],
-    ["floor s", (r) => (r.floor_s === undefined ? "" : r.floor_s.toFixed(2))],
+    ["floor s", (r) => (r.floor_s === undefined ? "" : r.floor_s.toFixed(0))],
+    ["wall/floor", (r) => (r.floor_s ? (r.wall_s / r.floor_s).toFixed(3) : "")],
+    ["waited s", (r) => (r.rate_limit_wait_s === undefined ? "" : String(r.rate_limit_wait_s))],
     ["peak RSS MB", (r) => r.peak_rss_mb.toFixed(0)],
     ["API calls", (r) => String(r.api_calls)],
     ["min calls", (r) => String(r.min_api_calls)],
@@ -90,6 +126,7 @@ function table(results: Result[]): string {
     ["429s", (r) => String(r.rate_limited)],
     ["rows/s", (r) => String(r.rows_per_s)],
     ["c1z bytes", (r) => String(r.c1z_bytes)],
+    ["load", (r) => `${r.load_before.toFixed(1)}→${r.load_after.toFixed(1)}`],
   ];
   const cells = [cols.map(([h]) => h), ...results.map((r) => cols.map(([, f]) => f(r)))];
   const widths = cols.map((_, i) => Math.max(...cells.map((row) => (row[i] ?? "").length)));

@@ -82,7 +82,14 @@ describe("a simulator whose paging lies every time", () => {
       expect(r.code, r.stderr).toBe(1);
       const errors = plainLines(r.stderr).filter((l) => l.startsWith("error: "));
       expect(errors).toHaveLength(1);
-      expect(errors[0]).toContain(reason);
+      // The user listing or the role and licence directory (which reads the same pages) may be
+      // the first to find the fault.
+      expect(errors[0]).toContain(reason.replace("GET /scim/v2/Users did", "did"));
+      if (reason.startsWith("GET /scim/v2/Users did")) {
+        expect(errors[0]).toMatch(
+          /GET \/scim\/v2\/Users (for the role and licence directory )?did/,
+        );
+      }
       expect(errors[0]).toContain("did not add up, also when read again from the start");
       expect(existsSync(file)).toBe(false);
     },

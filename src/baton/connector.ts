@@ -153,7 +153,7 @@ export interface Connector {
 
 /**
  * Counters of the calls a connector made to the system it connects (cumulative). A connector may
- * return more fields; the harness shows these three.
+ * return more fields; the harness shows these.
  */
 export interface ConnectorStats {
   /** Requests sent upstream, every attempt included. */
@@ -162,6 +162,10 @@ export interface ConnectorStats {
   retries: number;
   /** Responses that said "rate limited" (HTTP 429). */
   rateLimited: number;
+  /** Time calls were held back by the upstream's rate limit (client-side or a 429's wait), ms. */
+  rateLimitWaitMs?: number;
+  /** While calls are held back by the rate limit: until when, ms since the epoch. */
+  rateLimitWaitingUntil?: number;
 }
 
 /** A profile struct as plain JSON values (for AccountInfo.profile and Resource.profile). */

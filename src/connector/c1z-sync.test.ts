@@ -15,11 +15,7 @@ afterEach(closeAll);
 describe("full sync into a c1z", () => {
   it("stores every resource and grant the simulator holds, in the calls it needs", async () => {
     const sim = await startSim({ users: 150, groups: 12, seed: 9 });
-    // The exact call counts below assume the role and licence grants wait for the user listing
-    // instead of scanning /Users themselves: under load the listing may start later than the
-    // test connector's 50 ms grace, so this one waits up to 30 s. The wait ends as soon as the
-    // listing delivers a page, so it costs nothing when all is well.
-    const h = connectTo(sim, {}, { directory: { graceMs: 30_000, stallMs: 30_000 } });
+    const h = connectTo(sim);
     const file = join(tempDir("seismic-sync-"), "sync.c1z");
     const store = await C1zStore.open(file);
     const result = await runSync(connectorClients(inProcessTransport(h.connector)), store, {

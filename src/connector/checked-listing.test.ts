@@ -115,11 +115,11 @@ describe("checked listings", () => {
 
   it("checks the role and licence directory's own scan of /Users too", async () => {
     const { h } = await lyingTenant({ totalResultsFactor: 0.8, on: ["users"] });
-    // No user listing in this process: the role listing makes the directory scan /Users.
+    // No user listing in this process: the role listing makes the directory scan /Users, twice.
     const e = await failure(walk((p) => h.syncer("role").list(undefined, p, syncCtx())));
     expect(e.code).toBe(Code.DataLoss);
     expect(e.rawMessage).toContain(
-      "GET /scim/v2/Users for the role and licence directory did not add up: the page at startIndex 201 holds 50 items, past totalResults 200.",
+      "GET /scim/v2/Users for the role and licence directory did not add up, also when read again from the start: the page at startIndex 201 holds 50 items, past totalResults 200.",
     );
   });
 

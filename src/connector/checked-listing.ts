@@ -23,11 +23,9 @@
 import type { CallContext } from "../baton/connector.js";
 import { decodePageToken, encodePageToken, type PageRequest } from "../baton/pagination.js";
 import {
-  DEFAULT_PAGE_SIZE,
   ListingCheck,
   ListingFault,
   listingError,
-  nextStartIndex,
   pageFacts,
   type ScimListResponse,
 } from "../seismic/index.js";
@@ -167,39 +165,5 @@ export async function checkedPage<T extends { id: string }>(
     startIndex: cursor.s,
     next,
     nextToken: next === undefined ? "" : encodeCursor({ ...cursor, s: next }),
-  };
-}
-
-/**
- * The page fetch of a listing that pages by itself with {@link nextStartIndex} (the user
- * directory's own scan of /Users), checked like the others. The caller cannot be sent back to
- * the start, so a listing that does not add up fails at once instead of being read again. The
- * wrapper asks for the count the check wants, and after a full last page for the page that
- * confirms the end, which must be empty.
- */
-export function checkedScan<T extends { id: string }>(
-  listing: ListingId,
-  fetch: (startIndex: number, count: number, signal: AbortSignal) => Promise<ScimListResponse<T>>,
-): (startIndex: number, signal: AbortSignal) => Promise<ScimListResponse<T>> {
-  let check = new ListingCheck();
-  return async (startIndex, signal) => {
-    if (startIndex === 1 || !check.rewindTo(startIndex)) check = new ListingCheck(startIndex);
-    try {
-      const count = check.countFor(startIndex, DEFAULT_PAGE_SIZE);
-      const page = await fetch(startIndex, count, signal);
-      const next = check.page(pageFacts(startIndex, count, page));
-      if (next !== undefined && nextStartIndex(startIndex, page) === undefined) {
-        const confirmCount = check.countFor(next, DEFAULT_PAGE_SIZE);
-        const after = await fetch(next, confirmCount, signal);
-        if (check.page(pageFacts(next, confirmCount, after)) !== undefined) {
-          throw new ListingFault(`the listing grew past totalResults ${page.totalResults}`);
-        }
-      }
-      return page;
-    } catch (e) {
-      if (e instanceof ListingFault)
-        throw listingError(listing.endpoint, e, listing.subject, false);
-      throw e;
-    }
   };
 }

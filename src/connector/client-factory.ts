@@ -13,6 +13,7 @@ import type { SeismicConnectorConfig } from "./config.js";
 export function clientFactory(
   config: SeismicConnectorConfig,
   options: SeismicClientOptions,
+  rateLimitWindowMs = 60_000,
 ): (scopes: readonly string[]) => SeismicClient {
   return (scopes) =>
     createSeismicClient(
@@ -25,7 +26,8 @@ export function clientFactory(
         authUrl: config.authUrl,
         ...(config.scimToken === undefined ? {} : { scimToken: config.scimToken }),
         scopes,
-        rateLimit: config.rateLimit === 0 ? false : { limit: config.rateLimit, windowMs: 60_000 },
+        rateLimit:
+          config.rateLimit === 0 ? false : { limit: config.rateLimit, windowMs: rateLimitWindowMs },
       },
       options,
     );

@@ -42,6 +42,8 @@ describe("toConnectorConfig", () => {
       rateLimit: 600,
       membershipWrites: "per-user",
       skipPlatformRoles: false,
+      membershipSource: "scim",
+      readAhead: 16,
     });
     expect(
       toConnectorConfig({
@@ -49,11 +51,15 @@ describe("toConnectorConfig", () => {
         seismicRateLimit: 0,
         seismicDeleteMode: "delete",
         seismicScimToken: "t",
+        seismicMembershipSource: "reporting",
+        seismicReadAhead: 0,
       }),
     ).toMatchObject({
       rateLimit: 0,
       deleteMode: "delete",
       scimToken: "t",
+      membershipSource: "reporting",
+      readAhead: 0,
     });
   });
 
@@ -88,7 +94,18 @@ describe("toConnectorConfig", () => {
     );
   });
 
-  it("rejects a bad delete mode or rate limit naming the flag", () => {
+  it("says when the syncs will not ask for grants (a one-shot resources-only sync)", () => {
+    expect(toConnectorConfig({ ...full, skipEntitlementsAndGrants: true }).readsGrants).toBe(false);
+    expect(toConnectorConfig(full).readsGrants).toBeUndefined();
+  });
+
+  it("rejects a bad delete mode, rate limit or membership source naming the flag", () => {
+    expect(() => toConnectorConfig({ ...full, seismicReadAhead: -1 })).toThrow(
+      /--seismic-read-ahead/,
+    );
+    expect(() => toConnectorConfig({ ...full, seismicMembershipSource: "ldap" })).toThrow(
+      /--seismic-membership-source \(BATON_SEISMIC_MEMBERSHIP_SOURCE\): expected scim or reporting/,
+    );
     expect(() => toConnectorConfig({ ...full, seismicDeleteMode: "purge" })).toThrow(
       /--seismic-delete-mode/,
     );

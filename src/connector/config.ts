@@ -18,9 +18,13 @@ export type DeleteMode = "deactivate" | "delete";
  */
 export type MembershipWrites = "per-user" | "group-replace";
 
+/** Where group members come from: SCIM's membership pages, or Reporting's `groupMembers` table. */
+export type MembershipSource = "scim" | "reporting";
+
 export const DEFAULT_API_URL = "https://api.seismic.com";
 export const DEFAULT_AUTH_URL = "https://auth.seismic.com";
 export const DEFAULT_RATE_LIMIT = 600;
+export const DEFAULT_READ_AHEAD = 16;
 
 const tenant: Field = {
   name: "seismic-tenant",
@@ -141,6 +145,29 @@ export const seismicFields: readonly Field[] = [
     exported: true,
   },
   {
+    name: "seismic-read-ahead",
+    kind: "integer",
+    group: "Connector",
+    default: DEFAULT_READ_AHEAD,
+    min: 0,
+    max: 64,
+    displayName: "Read-ahead",
+    description:
+      "Seismic pages fetched before the host asks for them: the next /Users pages of the user listing, and the first member page of the next groups. Keeps the rate limit's budget in use while the host writes; 0 turns it off.",
+    exported: true,
+  },
+  {
+    name: "seismic-membership-source",
+    kind: "string",
+    group: "Connector",
+    default: "scim",
+    choices: ["scim", "reporting"],
+    displayName: "Group membership source",
+    description:
+      "Where group members are read from: scim (one call per 100 members of every group) or reporting (one Reporting call per sync, up to 24 h stale; groups changed since are still read from SCIM; needs the seismic.reporting scope).",
+    exported: true,
+  },
+  {
     name: "demo",
     kind: "boolean",
     group: "Connector",
@@ -166,6 +193,15 @@ export interface SeismicConnectorConfig {
   membershipWrites?: MembershipWrites;
   /** True: no platform_role type, and no seismic.reporting scope requested. Default false. */
   skipPlatformRoles?: boolean;
+  /** Where group members come from. Default `scim`. */
+  membershipSource?: MembershipSource;
+  /** Pages fetched ahead of the host (`--seismic-read-ahead`). Default {@link DEFAULT_READ_AHEAD}. */
+  readAhead?: number;
+  /**
+   * Whether the syncs ask for grants (false for a one-shot `--skip-entitlements-and-grants`):
+   * member pages are read ahead during the resource listing only when they do. Default true.
+   */
+  readsGrants?: boolean;
 }
 
 const REQUIRED = [
@@ -216,7 +252,19 @@ export function toConnectorConfig(
       `--seismic-membership-writes (BATON_SEISMIC_MEMBERSHIP_WRITES): expected per-user or group-replace, got "${String(writes)}"`,
     );
   }
+  const source = values.seismicMembershipSource ?? "scim";
+  if (source !== "scim" && source !== "reporting") {
+    throw new UsageError(
+      `--seismic-membership-source (BATON_SEISMIC_MEMBERSHIP_SOURCE): expected scim or reporting, got "${String(source)}"`,
+    );
+  }
   const scimToken = text(values, "seismicScimToken");
+  const readAhead = values.seismicReadAhead ?? DEFAULT_READ_AHEAD;
+  if (typeof readAhead !== "number" || !Number.isInteger(readAhead) || readAhead < 0) {
+    throw new UsageError(
+      `--seismic-read-ahead (BATON_SEISMIC_READ_AHEAD): expected a whole number >= 0, got "${String(readAhead)}"`,
+    );
+  }
   return {
     tenant: text(values, "seismicTenant") as string,
     clientId: text(values, "seismicClientId") as string,
@@ -229,5 +277,8 @@ export function toConnectorConfig(
     rateLimit: rate,
     membershipWrites: writes,
     skipPlatformRoles: values.seismicSkipPlatformRoles === true,
+    membershipSource: source,
+    readAhead,
+    ...(values.skipEntitlementsAndGrants === true ? { readsGrants: false } : {}),
   };
 }

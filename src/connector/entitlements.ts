@@ -74,18 +74,32 @@ function stub(resource: Resource): Resource {
   });
 }
 
+function decodeOffset(token: string): number {
+  return (
+    decodePageToken(token, (v) => {
+      const o = (v as { o?: unknown } | null)?.o;
+      if (typeof o !== "number" || !Number.isInteger(o) || o < 0) throw new Error("bad offset");
+      return o;
+    }) ?? 0
+  );
+}
+
+/** Whether `token` was made by {@link offsetPage} (not by {@link startIndexToken}). */
+export function isOffsetToken(token: string): boolean {
+  try {
+    return token !== "" && decodeOffset(token) >= 0;
+  } catch {
+    return false;
+  }
+}
+
 /** One page of an in-memory list; the token is the offset of the next page. */
 export function offsetPage<T>(
   items: readonly T[],
   page: PageRequest,
   preferred: number,
 ): AnnotatedPage<T> {
-  const offset =
-    decodePageToken(page.token, (v) => {
-      const o = (v as { o?: unknown } | null)?.o;
-      if (typeof o !== "number" || !Number.isInteger(o) || o < 0) throw new Error("bad offset");
-      return o;
-    }) ?? 0;
+  const offset = decodeOffset(page.token);
   const end = offset + pageSize(page, preferred);
   return {
     items: items.slice(offset, end),

@@ -2,8 +2,11 @@
  * The `group` syncer: SCIM /Groups with a GroupTrait and one `member` entitlement. Grants come
  * from GET /Groups/{id}/Users, 100 per call; both listings are checked to add up
  * (checked-listing.ts), which costs one extra (empty) page only for a group whose size is an
- * exact multiple of 100. Tenants without that endpoint fall back to the group's inline members
- * (seismic/variants/group-members.ts). Grant and revoke are in provisioning.ts (or, opted in,
+ * exact multiple of 100. Each group's first member page is read ahead (member-pages.ts) once the
+ * host asks for grants. Tenants without that endpoint fall back to the group's inline members
+ * (seismic/variants/group-members.ts). With `--seismic-membership-source reporting`, groups
+ * unchanged since Reporting's last refresh take their members from its groupMembers table
+ * instead (reporting-membership.ts). Grant and revoke are in provisioning.ts (or, opted in,
  * group-replace-writes.ts).
  */
 import { create, type JsonObject } from "@bufbuild/protobuf";
@@ -29,12 +32,19 @@ import {
   withProjection,
 } from "../seismic/index.js";
 import { checkedPage, type ListingId } from "./checked-listing.js";
+import { DEFAULT_READ_AHEAD } from "./config.js";
 import type { SeismicContext } from "./context.js";
-import { entitlementOf, grantTo } from "./entitlements.js";
+import { entitlementOf, grantTo, isOffsetToken, offsetPage } from "./entitlements.js";
 import { findGroup } from "./group-membership.js";
 import { groupReplaceProvisioning } from "./group-replace-writes.js";
+import { MemberPages } from "./member-pages.js";
+import { PerSync } from "./per-sync.js";
 import { groupProvisioning } from "./provisioning.js";
+import { reportingMembership } from "./reporting-membership.js";
 import { groupType, MEMBER, userType } from "./resource-types.js";
+
+/** Grants per page from Reporting's table: they are built from memory, so pages can be large. */
+const REPORTED_GRANTS_PER_PAGE = 1000;
 
 /** The Baton resource of a Seismic group, with its SCIM id as external_id. */
 export function groupResource(group: ScimGroup): Resource {
@@ -78,6 +88,32 @@ function inlineGrants(entitlement: Entitlement, memberIds: string[]): AnnotatedP
 }
 
 export function groupSyncer(sc: SeismicContext): ResourceSyncer {
+  const reporting =
+    sc.config.membershipSource === "reporting" ? reportingMembership(sc) : undefined;
+  // Reporting serves most groups' members in one call: nothing to read ahead there.
+  const readAhead = reporting ? 0 : (sc.config.readAhead ?? DEFAULT_READ_AHEAD);
+  const memberPages = new PerSync(
+    (ctx) =>
+      new MemberPages(
+        (groupId, signal, ahead) =>
+          sc.seismic.run((c) =>
+            membersEndpointPage(c, sc.variants(ctx), groupId, {
+              startIndex: 1,
+              count: DEFAULT_PAGE_SIZE,
+              signal,
+              ...ahead,
+            }),
+          ),
+        {
+          readAhead,
+          // Early, during the resource listing, only when the rate limit is the bottleneck and
+          // the syncs ask for grants.
+          speculate: sc.config.rateLimit > 0 && sc.config.readsGrants !== false,
+        },
+      ),
+    (m) => m.close(),
+  );
+  sc.onCleanup.push(() => memberPages.drop());
   return {
     resourceType: groupType,
     async list(_parent, page: PageRequest, ctx: CallContext) {
@@ -103,6 +139,7 @@ export function groupSyncer(sc: SeismicContext): ResourceSyncer {
             ),
           ),
       );
+      memberPages.get(ctx).listed(res.items.map((g) => g.id));
       return { items: res.items.map(groupResource), nextToken: res.nextToken };
     },
     async entitlements(resource) {
@@ -111,8 +148,24 @@ export function groupSyncer(sc: SeismicContext): ResourceSyncer {
     async grants(resource, page, ctx): Promise<AnnotatedPage<Grant>> {
       const groupId = (resource.id as ResourceId).resource;
       const entitlement = memberEntitlement(resource);
+      if (reporting && (page.token === "" || isOffsetToken(page.token))) {
+        const ids = await reporting.members(resource, ctx, page.token !== "");
+        if (ids) {
+          const held = offsetPage(ids, page, REPORTED_GRANTS_PER_PAGE);
+          return {
+            items: held.items.map((id) => grantTo(entitlement, userType.id, id)),
+            nextToken: held.nextToken ?? "",
+          };
+        }
+        // Read from SCIM, from its first page (earlier Reporting pages were exact: see the module).
+        page = { ...page, token: "" };
+      }
       const variants = sc.variants(ctx);
       if (variants.choice("groupMembers") !== "inline-members") {
+        const fetch = (startIndex: number, count: number) =>
+          sc.seismic.run((c) =>
+            membersEndpointPage(c, variants, groupId, { startIndex, count, signal: ctx.signal }),
+          );
         try {
           const res = await checkedPage(
             sc,
@@ -121,13 +174,9 @@ export function groupSyncer(sc: SeismicContext): ResourceSyncer {
             page,
             pageSize(page, DEFAULT_PAGE_SIZE),
             (startIndex, count) =>
-              sc.seismic.run((c) =>
-                membersEndpointPage(c, variants, groupId, {
-                  startIndex,
-                  count,
-                  signal: ctx.signal,
-                }),
-              ),
+              startIndex === 1 && count === DEFAULT_PAGE_SIZE
+                ? memberPages.get(ctx).first(groupId, () => fetch(startIndex, count))
+                : fetch(startIndex, count),
           );
           return {
             items: res.items.map((u) => grantTo(entitlement, userType.id, u.id)),
@@ -135,6 +184,7 @@ export function groupSyncer(sc: SeismicContext): ResourceSyncer {
           };
         } catch (e) {
           if (!(e instanceof InlineMembersInstead)) throw e;
+          memberPages.get(ctx).disable();
           return inlineGrants(entitlement, inlineMembers(variants, e.group));
         }
       }

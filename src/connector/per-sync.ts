@@ -6,12 +6,12 @@
 import type { CallContext } from "../baton/connector.js";
 
 export class PerSync<T> {
-  readonly #create: () => T;
+  readonly #create: (ctx: Pick<CallContext, "activeSyncId">) => T;
   readonly #dispose: ((value: T) => void) | undefined;
   #key: string | undefined;
   #value: T | undefined;
 
-  constructor(create: () => T, dispose?: (value: T) => void) {
+  constructor(create: (ctx: Pick<CallContext, "activeSyncId">) => T, dispose?: (value: T) => void) {
     this.#create = create;
     this.#dispose = dispose;
   }
@@ -22,7 +22,7 @@ export class PerSync<T> {
     if (this.#value === undefined || this.#key !== key) {
       this.drop();
       this.#key = key;
-      this.#value = this.#create();
+      this.#value = this.#create(ctx);
     }
     return this.#value;
   }

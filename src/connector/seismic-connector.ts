@@ -5,7 +5,7 @@
  * a token and makes one cheap SCIM call; and per-sync caches and variant memory dropped by
  * Cleanup.
  */
-import type { CallContext, Connector } from "../baton/connector.js";
+import type { CallContext, Connector, ConnectorStats } from "../baton/connector.js";
 import {
   ENDPOINTS,
   endpointLabel,
@@ -16,9 +16,9 @@ import {
   systemClock,
   TenantVariants,
 } from "../seismic/index.js";
-import { checkedScan, type ListingId, ListingStates } from "./checked-listing.js";
+import { ListingStates } from "./checked-listing.js";
 import { clientFactory } from "./client-factory.js";
-import type { SeismicConnectorConfig } from "./config.js";
+import { DEFAULT_READ_AHEAD, type SeismicConnectorConfig } from "./config.js";
 import type { SeismicContext } from "./context.js";
 import { guardSyncer, mapErrors } from "./errors.js";
 import { groupSyncer } from "./groups.js";
@@ -34,26 +34,22 @@ import { userSyncer } from "./users.js";
 export const HELP_URL = "https://github.com/conductorone/baton-seismic";
 
 /** The user directory's own scan of /Users, when the user listing does not feed it. */
-const DIRECTORY_SCAN: ListingId = {
-  key: "directory",
-  endpoint: endpointLabel(ENDPOINTS.listUsers),
-  subject: "the role and licence directory",
-};
-
 export interface SeismicConnectorOptions {
   /** pino or any compatible logger; never receives secrets. Default: silent. */
   logger?: SeismicLogger;
   /** Client collaborators (dispatcher, clock, backoff) for tests and benchmarks. */
   client?: Omit<SeismicClientOptions, "logger">;
-  /** Timing of the user directory's wait for the user listing. */
+  /** How the sync's walk of /Users reads ahead and waits for the user listing. */
   directory?: DirectoryOptions;
+  /** The rate limit's rolling window, ms: Seismic's is 60 s; tests shorten it with the simulator's. */
+  rateLimitWindowMs?: number;
 }
 
 /** A Seismic connector plus what its owner needs: API usage counters and close(). */
 export interface SeismicConnector extends Connector {
-  /** Counters of the Seismic client in use (calls, retries, 429s, tokens). */
-  stats(): SeismicStats;
-  /** Closes the HTTP pools. */
+  /** Counters of the Seismic client in use (calls, retries, 429s, tokens, rate-limit waits). */
+  stats(): SeismicStats & ConnectorStats;
+  /** Stops the reads in flight and closes the HTTP pools. */
   close(): Promise<void>;
 }
 
@@ -67,17 +63,30 @@ export function createSeismicConnector(
 ): SeismicConnector {
   const logger = options.logger ?? silentLogger;
   const platformRoles = config.skipPlatformRoles !== true;
-  const seismic = new ScopedClient(clientFactory(config, { ...options.client, logger }), logger, {
-    reporting: platformRoles,
-  });
+  const seismic = new ScopedClient(
+    clientFactory(config, { ...options.client, logger }, options.rateLimitWindowMs),
+    logger,
+    { reporting: platformRoles },
+  );
+  const readAhead = config.readAhead ?? DEFAULT_READ_AHEAD;
   const directory = new PerSync(
     () =>
       new UserDirectory(
-        checkedScan(DIRECTORY_SCAN, (startIndex, count, signal) =>
-          seismic.run((c) => c.listUsers({ startIndex, count, signal })),
-        ),
-        options.directory,
+        (startIndex, count, signal, ahead) =>
+          seismic.run((c) => c.listUsers({ startIndex, count, signal, ...ahead })),
+        {
+          readAhead,
+          // Fetching everything early only pays when the rate limit, not the CPU, is the bottleneck.
+          prefetchAll: config.rateLimit > 0 && readAhead > 0,
+          onReread: (reason) =>
+            logger.warn(
+              { endpoint: endpointLabel(ENDPOINTS.listUsers), reason },
+              "the role and licence directory's pages of /Users did not add up; reading them again from the start",
+            ),
+          ...options.directory,
+        },
       ),
+    (d) => d.close(),
   );
   // One variant memory per sync (the end of a sync warns about inline members once), and one
   // for calls outside any sync (provisioning), dropped by Cleanup too.
@@ -137,7 +146,19 @@ export function createSeismicConnector(
       for (const drop of sc.onCleanup) drop();
       logger.info({ tenant: config.tenant, ...seismic.current.stats() }, "Seismic API usage");
     },
-    stats: () => seismic.current.stats(),
-    close: () => seismic.close(),
+    stats: () => {
+      const s = seismic.current.stats();
+      return {
+        ...s,
+        rateLimitWaitMs: s.throttledMs,
+        ...(s.throttledUntil === undefined ? {} : { rateLimitWaitingUntil: s.throttledUntil }),
+      };
+    },
+    close: () => {
+      // Reads still in flight (pages fetched ahead) stop quietly first: closing the pools under
+      // them would read as dropped connections, retried with a warning.
+      for (const drop of sc.onCleanup) drop();
+      return seismic.close();
+    },
   };
 }

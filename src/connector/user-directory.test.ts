@@ -1,5 +1,5 @@
-// The user directory: complete when the user listing covered every page contiguously in this
-// process; otherwise it waits a grace period and scans /Users itself (once, shared by waiters).
+// The user directory: the compact index of every user's roles and licence, filled by the sync's
+// one walk of /Users (user-pages.test.ts covers the walk itself).
 import { afterEach, describe, expect, it } from "vitest";
 import type { ScimListResponse, ScimUser } from "../seismic/index.js";
 import {
@@ -27,9 +27,9 @@ const u = (id: string, roles: string[] = [], userType?: string) =>
 
 function fakeTenant(users: ScimUser[]) {
   const calls: number[] = [];
-  const fetch = async (startIndex: number): Promise<ScimListResponse<ScimUser>> => {
+  const fetch = async (startIndex: number, count: number): Promise<ScimListResponse<ScimUser>> => {
     calls.push(startIndex);
-    const Resources = users.slice(startIndex - 1, startIndex - 1 + 2);
+    const Resources = users.slice(startIndex - 1, startIndex - 1 + count);
     return { totalResults: users.length, itemsPerPage: Resources.length, startIndex, Resources };
   };
   return { calls, fetch };
@@ -44,14 +44,14 @@ describe("UserDirectory", () => {
     u("c", [], "NonSeismic"),
   ];
 
-  it("completes from the user syncer's pages without a call of its own", async () => {
+  it("completes from the user listing's pages without a call of its own", async () => {
     const t = fakeTenant(people);
-    const d = new UserDirectory(t.fetch, { graceMs: 10_000 });
-    const waiting = d.complete(signal());
-    d.recordPage(1, people.slice(0, 2), 3);
-    d.recordPage(3, people.slice(2), undefined);
-    await waiting;
-    expect(t.calls).toEqual([]);
+    const d = new UserDirectory(t.fetch, { readAhead: 1 });
+    expect(d.isComplete).toBe(false);
+    await d.listingPage(1, 2, signal());
+    await d.listingPage(3, 2, signal());
+    await d.complete(signal());
+    expect(t.calls).toEqual([1, 3]);
     expect(d.roleHolders("Learner")).toEqual(["a", "b"]);
     expect(d.licenceHolders("Premium")).toEqual(["b"]);
     expect(d.licenceHolders("Business")).toEqual(["a"]);
@@ -60,10 +60,11 @@ describe("UserDirectory", () => {
   });
 
   it("matches ids of any case, duplicated roles count once, and updates move a user between profiles", async () => {
-    const t = fakeTenant([]);
-    const d = new UserDirectory(t.fetch);
     const mixed = "D470B594-296c-458c-8191-79A8A93AE0AE";
-    d.recordPage(1, [u(mixed, ["Learner", "Learner", "Premium"]), u("e", ["Learner"])], undefined);
+    const d = new UserDirectory(
+      fakeTenant([u(mixed, ["Learner", "Learner", "Premium"]), u("e", ["Learner"])]).fetch,
+    );
+    await d.complete(signal());
     expect(d.canonicalId(mixed.toLowerCase())).toBe(mixed);
     expect(d.canonicalId(mixed.toUpperCase())).toBe(mixed);
     expect(d.canonicalId("E")).toBe("e");
@@ -79,26 +80,9 @@ describe("UserDirectory", () => {
     expect(d.licenceHolders("Premium")).toEqual(["e"]);
   });
 
-  it("does not count a listing resumed mid-way as complete, and scans instead", async () => {
-    const t = fakeTenant(people);
-    const d = new UserDirectory(t.fetch, { graceMs: 20, stallMs: 20 });
-    d.recordPage(3, people.slice(2), undefined);
-    expect(d.isComplete).toBe(false);
-    await Promise.all([d.complete(signal()), d.complete(signal())]);
-    expect(t.calls).toEqual([1, 3]);
-    expect(d.roleHolders("Learner")).toEqual(["a", "b"]);
-  });
-
-  it("scans after the grace period when no listing starts", async () => {
-    const t = fakeTenant(people);
-    const d = new UserDirectory(t.fetch, { graceMs: 20 });
-    await d.complete(signal());
-    expect(t.calls).toEqual([1, 3]);
-    expect(d.isComplete).toBe(true);
-  });
-
   it("stops waiting when the caller cancels", async () => {
-    const d = new UserDirectory(fakeTenant(people).fetch, { graceMs: 10_000 });
+    const never = () => new Promise<never>(() => {});
+    const d = new UserDirectory(never);
     const ac = new AbortController();
     const waiting = d.complete(ac.signal);
     ac.abort(new Error("cancelled"));
@@ -107,7 +91,7 @@ describe("UserDirectory", () => {
 });
 
 describe("a host that asks for roles before users", () => {
-  it("gets the same roles from the directory's own scan, and the user listing then costs no extra scan", async () => {
+  it("gets the same roles from the directory's own walk, and the user listing then costs no extra call", async () => {
     const sim = await startSim({ users: 120, groups: 2, seed: 21 });
     const h = connectTo(sim);
     const ctx = syncCtx("roles-first");
@@ -122,7 +106,11 @@ describe("a host that asks for roles before users", () => {
         .grants({ id: { resourceType: "license", resource: "Premium" } } as never, p, ctx),
     );
     expect(apiCallsSince(sim, mid)).toBe(0);
-    // Cleanup drops the directory: the next sync without a listing scans again.
+    // The user listing that comes afterwards reads the pages the walk kept: no call at all.
+    const users = await walk((p) => h.syncer("user").list(undefined, p, ctx));
+    expect(users.items.map((r) => r.id?.resource)).toEqual(sim.state.users().map((x) => x.id));
+    expect(apiCallsSince(sim, mid)).toBe(0);
+    // Cleanup drops the directory: the next sync without a listing walks again.
     await h.connector.cleanup?.(ctx);
     const after = sim.state.calls();
     await walk((p) => h.syncer("role").list(undefined, p, ctx));

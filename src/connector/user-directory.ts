@@ -1,16 +1,18 @@
 /**
- * A per-sync, compact index of every user (id → roles and licence) that the user syncer fills as
- * it pages through /Users, so role and licence grants cost no API calls. When the user listing
- * does not run in this process (a resumed sync, or a host that asks for roles first), the
- * directory waits briefly for it and then scans /Users itself, keeping only the projection.
+ * A per-sync, compact index of every user (id → roles and licence), so role, licence and
+ * platform-role grants cost no API calls. It is filled by the sync's one walk of /Users
+ * (user-pages.ts), which the user listing reads through too: whichever asks first, each page is
+ * fetched once.
  *
  * It lives for the whole sync, so it is kept small: users share one interned profile per distinct
  * combination of roles and licence (a tenant has a few hundred at most), and the only string kept
  * per user is the id. At 100,000 users that is ≈ 12 MB (with the index) instead of ≈ 40 MB.
  */
 import type { ScimListResponse, ScimUser } from "../seismic/index.js";
-import { nextStartIndex } from "../seismic/index.js";
+import { type FetchUsers, UserPages, type UserPagesOptions } from "./user-pages.js";
 import { isLicence, type Licence, licenceOf } from "./vocabulary.js";
+
+export type { FetchUsers } from "./user-pages.js";
 
 /** What the directory is told about a user. */
 export interface DirectoryEntry {
@@ -25,18 +27,8 @@ interface Profile {
   readonly licence: Licence | undefined;
 }
 
-/** Fetches one page of /Users for the directory's own scan. */
-export type FetchUsers = (
-  startIndex: number,
-  signal: AbortSignal,
-) => Promise<ScimListResponse<ScimUser>>;
-
-export interface DirectoryOptions {
-  /** How long to wait for a user listing that has not started. Default 2 s. */
-  graceMs?: number;
-  /** How long a started listing may go without a new page before we scan ourselves. Default 10 s. */
-  stallMs?: number;
-}
+/** How the directory's walk of /Users behaves (see {@link UserPagesOptions}). */
+export type DirectoryOptions = UserPagesOptions;
 
 interface Index {
   /** Lower-cased id → id as SCIM spells it, for the ids that are not lower-case already. */
@@ -54,43 +46,34 @@ export function projectUser(user: ScimUser): DirectoryEntry {
 }
 
 export class UserDirectory {
-  readonly #fetch: FetchUsers;
-  readonly #graceMs: number;
-  readonly #stallMs: number;
+  readonly #pages: UserPages;
   readonly #entries = new Map<string, Profile>();
   /** Interned profiles by their key, so users with the same roles and licence share one. */
   readonly #profiles = new Map<string, Profile>();
   #index: Index | undefined;
-  #complete = false;
-  /** The startIndex the user syncer's listing must deliver next for the coverage to stay contiguous. */
-  #nextExpected: number | undefined = 1;
-  #listingStarted = false;
-  #waiters: (() => void)[] = [];
-  #scan: { promise: Promise<void>; signal: AbortSignal } | undefined;
 
   constructor(fetch: FetchUsers, options: DirectoryOptions = {}) {
-    this.#fetch = fetch;
-    this.#graceMs = options.graceMs ?? 2_000;
-    this.#stallMs = options.stallMs ?? 10_000;
+    this.#pages = new UserPages(
+      fetch,
+      (users) => {
+        for (const u of users) this.#put(u.id, projectUser(u));
+      },
+      options,
+    );
   }
 
   /** Whether every user has been seen in this process for this sync. */
   get isComplete(): boolean {
-    return this.#complete;
+    return this.#pages.isComplete;
   }
 
-  /**
-   * Records a page the user syncer listed at `startIndex`; `next` is the following page's index
-   * (undefined after the last). Coverage counts only when pages arrive contiguously from 1.
-   */
-  recordPage(startIndex: number, users: readonly ScimUser[], next: number | undefined): void {
-    this.#listingStarted = true;
-    for (const u of users) this.#put(u.id, projectUser(u));
-    if (this.#nextExpected !== undefined && startIndex === this.#nextExpected) {
-      this.#nextExpected = next;
-      if (next === undefined) this.#complete = true;
-    }
-    this.#notify();
+  /** The /Users page at `startIndex` for the user listing, read through the sync's one walk. */
+  listingPage(
+    startIndex: number,
+    count: number,
+    signal: AbortSignal,
+  ): Promise<ScimListResponse<ScimUser>> {
+    return this.#pages.page(startIndex, count, signal);
   }
 
   /** Updates one user after a provisioning change (no effect on completeness). */
@@ -98,32 +81,19 @@ export class UserDirectory {
     if (entry === undefined) {
       this.#entries.delete(userId);
       this.#index = undefined;
-    } else if (this.#entries.has(userId) || this.#complete) {
+    } else if (this.#entries.has(userId) || this.isComplete) {
       this.#put(userId, entry);
     }
   }
 
-  /** Resolves when the directory holds every user, scanning /Users when nobody else will. */
-  async complete(signal: AbortSignal): Promise<void> {
-    while (!this.#complete) {
-      signal.throwIfAborted();
-      const scan = this.#scan;
-      if (scan) {
-        try {
-          await scan.promise;
-        } catch (e) {
-          // Another caller's scan was cancelled with its request: start our own.
-          if (signal.aborted || !scan.signal.aborted) throw e;
-          if (this.#scan === scan) this.#scan = undefined;
-        }
-        continue;
-      }
-      const progressed = await this.#waitForProgress(
-        this.#listingStarted ? this.#stallMs : this.#graceMs,
-        signal,
-      );
-      if (!progressed && !this.#complete && !this.#scan) this.#startScan(signal);
-    }
+  /** Resolves when the directory holds every user, fetching the pages nobody else will. */
+  complete(signal: AbortSignal): Promise<void> {
+    return this.#pages.complete(signal);
+  }
+
+  /** Stops the walk's fetches (the sync's state is dropped). */
+  close(): void {
+    this.#pages.close();
   }
 
   /** The id of a seen user as SCIM spells it, matched case-insensitively (ids are GUIDs). */
@@ -187,52 +157,5 @@ export class UserDirectory {
     for (const list of [...roles.values(), ...licences.values()]) list.sort();
     this.#index = { mixedCaseIds, roles, licences };
     return this.#index;
-  }
-
-  #notify(): void {
-    const waiters = this.#waiters;
-    this.#waiters = [];
-    for (const w of waiters) w();
-  }
-
-  /** True when a page arrived (or the directory completed) within `ms`. */
-  #waitForProgress(ms: number, signal: AbortSignal): Promise<boolean> {
-    return new Promise<boolean>((resolve, reject) => {
-      const done = (value: boolean) => {
-        clearTimeout(timer);
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      };
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      };
-      const timer = setTimeout(() => done(false), ms);
-      signal.addEventListener("abort", onAbort, { once: true });
-      this.#waiters.push(() => done(true));
-    });
-  }
-
-  #startScan(signal: AbortSignal): void {
-    const promise = (async () => {
-      let startIndex: number | undefined = 1;
-      while (startIndex !== undefined) {
-        const page = await this.#fetch(startIndex, signal);
-        for (const u of page.Resources) this.#put(u.id, projectUser(u));
-        startIndex = nextStartIndex(startIndex, page);
-      }
-      this.#complete = true;
-      this.#notify();
-    })();
-    const scan = { promise, signal };
-    this.#scan = scan;
-    promise.then(
-      () => {
-        if (this.#scan === scan) this.#scan = undefined;
-      },
-      () => {
-        if (this.#scan === scan && !signal.aborted) this.#scan = undefined;
-      },
-    );
   }
 }

@@ -1,8 +1,9 @@
 /**
  * The `user` syncer: pages through SCIM /Users 100 at a time, checked to add up
- * (checked-listing.ts), feeds the per-sync user directory as it goes, and fetches one user for
- * targeted syncs. Users hold no entitlements; account creation and deletion live in accounts.ts,
- * the enable/disable/update-profile actions in actions.ts.
+ * (checked-listing.ts), reading through the sync's one walk of /Users (user-pages.ts), which
+ * fetches pages ahead and feeds the user directory; and fetches one user for targeted syncs.
+ * Users hold no entitlements; account creation and deletion live in accounts.ts, the
+ * enable/disable/update-profile actions in actions.ts.
  */
 import type { AnnotatedPage, CallContext, ResourceSyncer } from "../baton/connector.js";
 import { type PageRequest, pageSize } from "../baton/pagination.js";
@@ -23,17 +24,15 @@ export function userSyncer(sc: SeismicContext): ResourceSyncer {
   return {
     resourceType: userType,
     async list(_parent, page: PageRequest, ctx: CallContext): Promise<AnnotatedPage<Resource>> {
+      const directory = sc.directory.get(ctx);
       const res = await checkedPage(
         sc,
         ctx,
         USERS,
         page,
         pageSize(page, DEFAULT_PAGE_SIZE),
-        (startIndex, count) =>
-          sc.seismic.run((c) => c.listUsers({ startIndex, count, signal: ctx.signal })),
+        (startIndex, count) => directory.listingPage(startIndex, count, ctx.signal),
       );
-      // A listing read again goes back to 1, so the directory's coverage restarts with it.
-      sc.directory.get(ctx).recordPage(res.startIndex, res.items, res.next);
       return { items: res.items.map(userResource), nextToken: res.nextToken };
     },
     entitlements: empty,

@@ -7,6 +7,7 @@ import type { DryRunHooks } from "./dry-run.js";
 import { FirstContact } from "./first-contact.js";
 import { type SeismicLogger, silentLogger } from "./logger.js";
 import type {
+  GroupMemberRow,
   PlatformRole,
   ScimGroup,
   ScimListResponse,
@@ -115,7 +116,6 @@ export class SeismicClient {
       clock,
       limit: rateLimit ? rateLimit.limit : Number.POSITIVE_INFINITY,
       windowMs: rateLimit ? rateLimit.windowMs : 60_000,
-      slowDownBelow: rateLimit ? rateLimit.slowDownBelow : 0,
     });
     const common = {
       config,
@@ -337,9 +337,17 @@ export class SeismicClient {
     return this.#facts.snapshot();
   }
 
+  /**
+   * Every direct group membership (`GET /reporting/v2/groupMembers`), up to 24 h stale, in one
+   * unpaginated call. Always uses the OAuth token.
+   */
+  listGroupMemberRows(signal?: AbortSignal): Promise<GroupMemberRow[]> {
+    return this.#reporting.listGroupMemberRows(signal);
+  }
+
   /** Counters since creation: calls, retries, 429s, token mints, re-authentications, throttling. */
   stats(): SeismicStats {
-    return this.#stats.snapshot(this.#limiter.waitedMs);
+    return this.#stats.snapshot(this.#limiter);
   }
 
   /** Closes the dispatcher the client created (an injected one is left open). */

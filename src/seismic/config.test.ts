@@ -10,7 +10,7 @@ describe("resolveConfig", () => {
     expect(config.apiUrl.href).toBe("https://api.seismic.com/");
     expect(config.authUrl.href).toBe("https://auth.seismic.com/");
     expect(config.scopes).toEqual(DEFAULT_SCOPES);
-    expect(config.rateLimit).toEqual({ limit: 600, windowMs: 60_000, slowDownBelow: 60 });
+    expect(config.rateLimit).toEqual({ limit: 600, windowMs: 60_000 });
     expect(config.maxRetries).toBe(5);
     expect(config.timeouts).toEqual({ connectMs: 10_000, headersMs: 30_000, bodyMs: 60_000 });
     expect(config.scimToken).toBeUndefined();

@@ -15,11 +15,6 @@ export interface RateLimitConfig {
   limit: number;
   /** Window length in ms. Default 60 000. */
   windowMs: number;
-  /**
-   * When `X-Seismic-Remaining-Calls` drops below this, calls are spaced out over the window.
-   * Default 10% of `limit`.
-   */
-  slowDownBelow?: number;
 }
 
 /** Per-attempt HTTP timeouts, in ms. */
@@ -127,10 +122,6 @@ function resolveRateLimit(partial: Partial<RateLimitConfig>): Required<RateLimit
   return {
     limit,
     windowMs: positive("rateLimit.windowMs", partial.windowMs ?? 60_000),
-    slowDownBelow: nonNegativeInt(
-      "rateLimit.slowDownBelow",
-      partial.slowDownBelow ?? Math.ceil(limit / 10),
-    ),
   };
 }
 

@@ -141,6 +141,14 @@ export const ENDPOINTS = {
     scope: SCOPES.reporting,
     docs: "https://github.com/amp-labs/connectors/blob/main/providers/seismic/schemas.json",
   },
+  // Table named in the Reporting OpenAPI-derived schema (spec §3.1, §9); not paginated.
+  listGroupMemberRows: {
+    method: "GET",
+    path: "/reporting/v2/groupMembers",
+    api: "reporting",
+    scope: SCOPES.reporting,
+    docs: `${SD}/h1-reporting-api-overview`,
+  },
 } as const satisfies Record<string, Endpoint>;
 
 /** `METHOD /path/{template}`: how errors and logs name an endpoint (no ids, no query). */

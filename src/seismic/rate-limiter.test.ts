@@ -1,16 +1,24 @@
 import { describe, expect, it } from "vitest";
-import { RateLimiter } from "./rate-limiter.js";
+import { type Admission, RateLimiter } from "./rate-limiter.js";
 import { ManualClock } from "./test-support/fake-seismic.js";
 
-function limiter(clock: ManualClock, limit = 5, windowMs = 1000, slowDownBelow = 0) {
-  return new RateLimiter({ clock, limit, windowMs, slowDownBelow });
+function limiter(clock: ManualClock, limit = 5, windowMs = 1000) {
+  return new RateLimiter({ clock, limit, windowMs, prefetchReserve: 0 });
 }
 
-/** Starts `n` concurrent acquires and records the clock time at which each is admitted. */
+/**
+ * Starts `n` concurrent acquires, answers each at once, and records the clock time at which each
+ * is admitted.
+ */
 async function admitAll(clock: ManualClock, rl: RateLimiter, n: number): Promise<number[]> {
   const times: number[] = [];
   const all = Promise.all(
-    Array.from({ length: n }, () => rl.acquire().then(() => times.push(clock.now()))),
+    Array.from({ length: n }, () =>
+      rl.acquire().then((a) => {
+        times.push(clock.now());
+        rl.settle(a);
+      }),
+    ),
   );
   await clock.runAll();
   await all;
@@ -18,33 +26,202 @@ async function admitAll(clock: ManualClock, rl: RateLimiter, n: number): Promise
 }
 
 describe("RateLimiter", () => {
-  it("never admits more than the limit in any rolling window (concurrent callers)", async () => {
+  it("bursts the whole window at once, then admits each call as one leaves the window", async () => {
     const clock = new ManualClock();
     const start = clock.now();
-    const times = await admitAll(clock, limiter(clock), 23);
-    expect(times).toHaveLength(23);
-    for (let i = 0; i + 5 < times.length; i++) {
-      expect((times[i + 5] ?? 0) - (times[i] ?? 0)).toBeGreaterThanOrEqual(1000);
-    }
-    // …and does not wait longer than needed: 23 calls at 5/s take 4 windows.
-    expect((times.at(-1) ?? 0) - start).toBe(4000);
+    const times = (await admitAll(clock, limiter(clock), 23)).map((t) => t - start);
+    expect(times).toEqual([
+      ...[0, 0, 0, 0, 0],
+      ...[1000, 1000, 1000, 1000, 1000],
+      ...[2000, 2000, 2000, 2000, 2000],
+      ...[3000, 3000, 3000, 3000, 3000],
+      ...[4000, 4000, 4000],
+    ]);
   });
 
-  it("spaces calls over the window when the server reports few remaining", async () => {
+  it("frees a slot one window after the call's answer, so a call Seismic counted late never lands early", async () => {
     const clock = new ManualClock();
-    const rl = limiter(clock, 600, 60_000, 60);
-    rl.observe({ remaining: 20, used: 580 });
-    expect(rl.spacingMs).toBe(3000);
-    const times = await admitAll(clock, rl, 3);
-    expect([(times[1] ?? 0) - (times[0] ?? 0), (times[2] ?? 0) - (times[1] ?? 0)]).toEqual([
-      3000, 3000,
-    ]);
-    rl.observe({ remaining: 0, used: 600 });
-    expect(rl.spacingMs).toBe(60_000);
-    rl.observe({ remaining: 300, used: 300 });
-    expect(rl.spacingMs).toBe(0);
-    rl.observe({ remaining: undefined, used: undefined });
-    expect(rl.spacingMs).toBe(0);
+    const rl = limiter(clock, 2, 1000);
+    const start = clock.now();
+    const a = await rl.acquire();
+    const b = await rl.acquire();
+    clock.time = start + 100;
+    rl.settle(b);
+    clock.time = start + 300;
+    rl.settle(a);
+    const times: number[] = [];
+    const next = Promise.all(
+      [0, 1].map(() => rl.acquire().then((x) => times.push(clock.now() - start) && rl.settle(x))),
+    );
+    await clock.runAll();
+    await next;
+    expect(times).toEqual([1100, 1300]);
+  });
+
+  it("keeps the slot of a call in flight until it is answered", async () => {
+    const clock = new ManualClock();
+    const rl = limiter(clock, 1, 1000);
+    const start = clock.now();
+    const first = await rl.acquire();
+    const second = rl.acquire();
+    await clock.runAll();
+    let admitted = false;
+    second.then(() => {
+      admitted = true;
+    });
+    await new Promise((r) => setImmediate(r));
+    expect(admitted).toBe(false);
+    expect(rl.waitingUntil).toBeUndefined();
+    clock.time = start + 500;
+    rl.settle(first);
+    await new Promise((r) => setImmediate(r));
+    expect(rl.waitingUntil).toBe(start + 1500);
+    await clock.runAll();
+    expect((await second).at).toBe(start + 1500);
+  });
+
+  it("says until when it holds callers back, while it does, and how long it did", async () => {
+    const clock = new ManualClock();
+    const rl = limiter(clock, 1, 1000);
+    rl.settle(await rl.acquire());
+    expect(rl.waitingUntil).toBeUndefined();
+    const next = rl.acquire();
+    await new Promise((r) => setImmediate(r));
+    expect(rl.waitingUntil).toBe(clock.now() + 1000);
+    await clock.runAll();
+    await next;
+    expect(rl.waitingUntil).toBeUndefined();
+    expect(rl.waitedMs).toBe(1000);
+  });
+
+  it("leaves room for other clients the server counts, with a reserve, and takes it back when they stop", async () => {
+    const clock = new ManualClock();
+    const rl = limiter(clock, 600, 60_000);
+    const first: Admission = await rl.acquire();
+    expect(first.ours).toBe(1);
+    // The server counted 201 calls with ours: 200 are another client's.
+    rl.settle(first, { remaining: 399, used: 201 });
+    expect(rl.externalCalls).toBe(200);
+    const start = clock.now();
+    // 600 − 200 − a reserve of 6 = 394 of ours in the window; the 394th waits for the first.
+    const times = await admitAll(clock, rl, 394);
+    expect(times.filter((t) => t === start)).toHaveLength(393);
+    expect(times.at(-1)).toBe(start + 60_000);
+    // The other client stopped: the next answer shows only our calls.
+    const last = await rl.acquire();
+    rl.settle(last, { remaining: 600 - last.ours, used: last.ours });
+    expect(rl.externalCalls).toBe(0);
+    expect(await admitAll(clock, rl, 205)).toEqual(Array(205).fill(clock.now()));
+  });
+
+  it("ignores an older admission's answer that arrives after a newer one's", async () => {
+    const clock = new ManualClock();
+    const rl = limiter(clock, 600, 60_000);
+    const a = await rl.acquire();
+    clock.time += 10;
+    const b = await rl.acquire();
+    rl.settle(b, { remaining: 598, used: 2 });
+    rl.settle(a, { remaining: 400, used: 200 });
+    expect(rl.externalCalls).toBe(0);
+  });
+
+  it("uses the server's own limit when it is lower than the configured one", async () => {
+    const clock = new ManualClock();
+    const rl = limiter(clock, 600, 60_000);
+    const a = await rl.acquire();
+    rl.settle(a, { remaining: 2, used: 1 });
+    const start = clock.now();
+    expect((await admitAll(clock, rl, 3)).map((t) => t - start)).toEqual([0, 0, 60_000]);
+  });
+
+  it("admits a prefetch only with room no other caller waits for, and never counts its wait", async () => {
+    const clock = new ManualClock();
+    const rl = limiter(clock, 2, 1000);
+    const start = clock.now();
+    rl.settle(await rl.acquire());
+    const p1 = await rl.acquire(undefined, { prefetch: true });
+    expect(p1.at).toBe(start);
+    clock.time = start + 10;
+    rl.settle(p1);
+    const order: string[] = [];
+    const p2 = rl.acquire(undefined, { prefetch: true }).then((a) => {
+      order.push(`prefetch@${a.at - start}`);
+      rl.settle(a);
+    });
+    const n = rl.acquire().then((a) => {
+      order.push(`normal@${a.at - start}`);
+      rl.settle(a);
+    });
+    await clock.runAll();
+    await Promise.all([p2, n]);
+    // The window's next slot (at 1000) goes to the caller the sync waits for.
+    expect(order).toEqual(["normal@1000", "prefetch@1010"]);
+    expect(rl.waitedMs).toBe(990);
+  });
+
+  it("makes a waiting prefetch an ordinary call once the sync waits for it", async () => {
+    const clock = new ManualClock();
+    const rl = limiter(clock, 1, 1000);
+    const start = clock.now();
+    rl.settle(await rl.acquire());
+    const order: string[] = [];
+    const track = (name: string, p: Promise<{ at: number }>) =>
+      p.then((a) => {
+        order.push(`${name}@${a.at - start}`);
+        rl.settle(a as never);
+      });
+    const promote = new AbortController();
+    const all = [
+      track("prefetch", rl.acquire(undefined, { prefetch: true, promote: promote.signal })),
+      track("n1", rl.acquire()),
+    ];
+    promote.abort();
+    all.push(track("n2", rl.acquire()));
+    await clock.runAll();
+    await Promise.all(all);
+    expect(order).toEqual(["n1@1000", "prefetch@2000", "n2@3000"]);
+  });
+
+  it("leaves prefetches a reserve of the window, and only a few in flight", async () => {
+    const clock = new ManualClock();
+    const rl = new RateLimiter({
+      clock,
+      limit: 10,
+      windowMs: 1000,
+      prefetchReserve: 3,
+      maxPrefetchInFlight: 4,
+    });
+    const admitted: Admission[] = [];
+    const waiting = Array.from({ length: 10 }, () =>
+      rl.acquire(undefined, { prefetch: true }).then((a) => admitted.push(a)),
+    );
+    await new Promise((r) => setImmediate(r));
+    // At most 4 in flight.
+    expect(admitted).toHaveLength(4);
+    for (const a of admitted.splice(0)) rl.settle(a);
+    await new Promise((r) => setImmediate(r));
+    // 10 − a reserve of 3 = 7 slots for prefetches in this window.
+    expect(admitted).toHaveLength(3);
+    expect(admitted.every((a) => a.prefetch === true)).toBe(true);
+    // The reserve is there for an ordinary call.
+    const now = clock.now();
+    expect((await rl.acquire()).at).toBe(now);
+    for (const a of admitted.splice(0)) rl.settle(a);
+    await clock.runAll();
+    await Promise.all(waiting);
+  });
+
+  it("drops a waiting prefetch whose signal aborts", async () => {
+    const clock = new ManualClock();
+    const rl = limiter(clock, 1, 1000);
+    rl.settle(await rl.acquire());
+    const ac = new AbortController();
+    const p = rl.acquire(ac.signal, { prefetch: true });
+    ac.abort(new Error("dropped"));
+    await expect(p).rejects.toThrow("dropped");
+    const next = rl.acquire();
+    await clock.runAll();
+    expect((await next).at).toBeGreaterThan(0);
   });
 
   it("holds every caller until a pause ends", async () => {
@@ -55,16 +232,18 @@ describe("RateLimiter", () => {
     rl.pauseUntil(start + 1000); // never shortens a pause
     const times = await admitAll(clock, rl, 3);
     expect(times).toEqual([start + 5000, start + 5000, start + 5000]);
-    expect(rl.waitedMs).toBeGreaterThanOrEqual(5000);
+    expect(rl.waitedMs).toBe(5000);
   });
 
   it("rejects a waiting caller whose signal aborts", async () => {
     const clock = new ManualClock();
     const rl = limiter(clock, 1);
-    await rl.acquire();
+    rl.settle(await rl.acquire());
     const controller = new AbortController();
+    const waiting = rl.acquire(controller.signal);
+    await new Promise((r) => setImmediate(r));
     controller.abort(new Error("stop"));
-    await expect(rl.acquire(controller.signal)).rejects.toThrow("stop");
+    await expect(waiting).rejects.toThrow("stop");
     // The queue keeps working for others.
     const next = rl.acquire();
     await clock.runAll();

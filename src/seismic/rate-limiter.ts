@@ -1,16 +1,26 @@
-// Client-side limiter that keeps the client under Seismic's rolling-window quota (600 calls per
-// 60 s by default), slows down when the server says few calls remain, and holds every caller
-// back after a 429 so concurrent requests do not all hit the limit again.
+// Client-side limiter that spends Seismic's rolling-window quota (600 calls per 60 s by default)
+// exactly: it admits calls at once while the window has room, then each further call the moment
+// one of ours has surely left Seismic's window. The server's `X-Seismic-Remaining-Calls` corrects
+// the count when other API clients of the tenant spend the same budget, and a 429's retry hint
+// holds every caller back, so concurrent requests do not all hit the limit again.
 import type { Clock } from "./clock.js";
 
 /** Limiter settings. */
 export interface RateLimiterOptions {
-  /** At most this many admissions in any rolling window. `Infinity` disables the cap. */
+  /** At most this many of our calls in any rolling window. `Infinity` disables the cap. */
   limit: number;
   windowMs: number;
-  /** Below this many remaining calls (server header), calls are spaced over the window. 0 disables. */
-  slowDownBelow: number;
   clock: Clock;
+  /**
+   * Slots of every window prefetches leave to ordinary calls (a listing that asks page after
+   * page needs one now and then). Default 5 % of the limit.
+   */
+  prefetchReserve?: number;
+  /**
+   * Prefetches in flight at once: the HTTP pool serves requests in order, so a flood of
+   * prefetches would make an ordinary call wait behind them there. Default 8.
+   */
+  maxPrefetchInFlight?: number;
 }
 
 /** What the server said about the window, from `X-Seismic-Remaining-Calls` / `-Total-Calls`. */
@@ -19,47 +29,140 @@ export interface ServerQuota {
   used: number | undefined;
 }
 
+/** One admission, handed back to {@link RateLimiter.settle} when its answer arrives. */
+export interface Admission {
+  /** Clock time of the admission. */
+  readonly at: number;
+  /** Our calls admitted in the window up to and including this one. */
+  readonly ours: number;
+  /** Our calls in flight when this one was admitted (the server may not have counted them yet). */
+  readonly inFlight?: number;
+  /** Admitted as a prefetch. */
+  readonly prefetch?: true;
+}
+
+/** Other clients' calls in the window, as measured from the server's count at `at`. */
+interface External {
+  /** At least this many (the server's count minus every call of ours it may have counted). */
+  count: number;
+  /** Calls of ours in flight when the measured one was admitted: counted by the server or not. */
+  uncertain: number;
+  at: number;
+}
+
+/** How a caller waits: `prefetch` calls only take room nobody else is waiting for. */
+export interface AcquireOptions {
+  /**
+   * A call made ahead of need (read-ahead): admitted only while no other caller waits and the
+   * window has room, so it never delays a call the sync is waiting for; its waits are not counted
+   * as time held back.
+   */
+  prefetch?: boolean;
+  /** Aborting this makes a waiting prefetch an ordinary call (the sync now waits for it). */
+  promote?: AbortSignal;
+}
+
+interface PrefetchWaiter {
+  resolve: (a: Admission) => void;
+  reject: (e: unknown) => void;
+  signal: AbortSignal | undefined;
+  promote: AbortSignal | undefined;
+  onAbort: () => void;
+  onPromote: () => void;
+}
+
 /**
  * A sliding-log limiter. Callers are admitted one at a time, in order, so waits are computed
  * from a consistent view of the window.
  *
- * Rules, checked before each admission (the longest wait wins):
- * 1. fewer than `limit` admissions in the last `windowMs`;
- * 2. after `observe()` saw `remaining < slowDownBelow`: at least `windowMs / max(remaining, 1)`
- *    since the previous admission, spreading the remaining calls over the window;
- * 3. not before a time set by `pauseUntil()` (a 429's retry hint).
+ * A call holds its slot until one window after its answer (or failure) came back: Seismic counts
+ * a call when it arrives, which is before it answers, so the slot is free at Seismic by then
+ * whatever the call's network delay or a pause of our event loop between admission and sending;
+ * a call still in flight holds its slot. Rules, checked before each admission:
+ * 1. our calls holding a slot, plus the other clients' calls the server reported, stay under the
+ *    limit (the lower of ours and the server's `remaining + used`); when other clients are seen,
+ *    a reserve of 1 % is kept for their calls made since;
+ * 2. not before a time set by `pauseUntil()` (a 429's retry hint);
+ * 3. prefetch calls go only when no other caller is waiting, leave a reserve of the window to
+ *    ordinary calls, and only a few are in flight at once.
+ *
+ * The server's count is used only to see calls that are not ours: `used − ours` at the moment a
+ * call was admitted. Our own log is exact for our calls, so without other clients the window is
+ * spent to the last call and nothing waits for the server to say so.
  */
 export class RateLimiter {
-  readonly #options: RateLimiterOptions;
-  readonly #admitted: number[] = [];
+  readonly #o: RateLimiterOptions;
+  /** Admission times of our calls in the last window, oldest first, from `#admittedHead`. */
+  #admitted: number[] = [];
+  #admittedHead = 0;
+  /** When each answered call leaves the window (answer + window), ascending, from `#freeHead`. */
+  #frees: number[] = [];
+  #freeHead = 0;
+  #inFlight = 0;
+  #wake: (() => void) | undefined;
   #tail: Promise<void> = Promise.resolve();
   #pausedUntil = 0;
-  #spacingMs = 0;
-  #lastAdmission = Number.NEGATIVE_INFINITY;
+  #serverLimit: number | undefined;
+  #external: External | undefined;
   #waitedMs = 0;
+  #waitingUntil: number | undefined;
+  /** Callers that are not prefetching and not yet admitted: prefetches wait for none to be left. */
+  #pending = 0;
+  readonly #prefetchers: PrefetchWaiter[] = [];
+  /** Wakes the prefetch queue when room frees up; aborted when the queue empties. */
+  #prefetchTimer: AbortController | undefined;
+  #prefetchInFlight = 0;
+  readonly #prefetchReserve: number;
+  readonly #maxPrefetchInFlight: number;
 
   constructor(options: RateLimiterOptions) {
-    this.#options = options;
+    this.#o = options;
+    this.#prefetchReserve = options.prefetchReserve ?? Math.floor(options.limit / 20);
+    this.#maxPrefetchInFlight = options.maxPrefetchInFlight ?? 8;
   }
 
   /**
-   * Resolves when the caller may send one request.
+   * Resolves when the caller may send one request, with the admission to pass to
+   * {@link settle} when the answer (or failure) arrives.
    * @throws the signal's reason when `signal` aborts while waiting.
    */
-  acquire(signal?: AbortSignal): Promise<void> {
+  acquire(signal?: AbortSignal, options: AcquireOptions = {}): Promise<Admission> {
+    if (options.prefetch && Number.isFinite(this.#o.limit) && !options.promote?.aborted) {
+      return this.#prefetch(signal, options.promote);
+    }
+    this.#pending++;
     const turn = this.#tail.then(() => this.#admit(signal));
-    this.#tail = turn.catch(() => {});
+    const settled = turn.then(
+      () => {},
+      () => {},
+    );
+    this.#tail = settled;
+    settled.then(() => {
+      this.#pending--;
+      this.#pumpPrefetch();
+    });
     return turn;
   }
 
-  /** Feeds the server's view of the window; adjusts the spacing of rule 2. */
-  observe(quota: ServerQuota): void {
-    const { remaining } = quota;
-    if (remaining === undefined || this.#options.slowDownBelow <= 0) return;
-    this.#spacingMs =
-      remaining >= this.#options.slowDownBelow
-        ? 0
-        : this.#options.windowMs / Math.max(remaining, 1);
+  /**
+   * The call admitted as `admission` is over (answered, or failed): its slot is free one window
+   * from now. With the server's view of the window (`quota`, absent for failures and 429s), the
+   * calls in its count that are not ours are other clients' (another integration on the tenant).
+   */
+  settle(admission: Admission, quota?: ServerQuota): void {
+    if (!Number.isFinite(this.#o.limit)) return;
+    this.#inFlight = Math.max(0, this.#inFlight - 1);
+    if (admission.prefetch) this.#prefetchInFlight = Math.max(0, this.#prefetchInFlight - 1);
+    const free = this.#o.clock.now() + this.#o.windowMs;
+    // Answers come back almost in order: insert from the end.
+    let i = this.#frees.length;
+    while (i > this.#freeHead && (this.#frees[i - 1] as number) > free) i--;
+    this.#frees.splice(i, 0, free);
+    if (quota) this.#observe(quota, admission);
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
+    this.#pumpPrefetch();
   }
 
   /** Holds every caller until `atMs` (clock time). Later calls only extend the pause. */
@@ -67,36 +170,228 @@ export class RateLimiter {
     this.#pausedUntil = Math.max(this.#pausedUntil, atMs);
   }
 
-  /** Current spacing between calls imposed by rule 2, in ms (0 when not slowing down). */
-  get spacingMs(): number {
-    return this.#spacingMs;
-  }
-
-  /** Total time callers have waited in the limiter, in ms. */
+  /** Total time callers have been held back (the first caller in line's waits), in ms. */
   get waitedMs(): number {
     return this.#waitedMs;
   }
 
-  async #admit(signal: AbortSignal | undefined): Promise<void> {
-    const { clock, limit, windowMs } = this.#options;
-    for (;;) {
-      signal?.throwIfAborted();
-      const now = clock.now();
-      while (this.#admitted.length > 0 && (this.#admitted[0] ?? 0) <= now - windowMs) {
-        this.#admitted.shift();
+  /** While a caller is held back until a known time: that clock time; otherwise undefined. */
+  get waitingUntil(): number | undefined {
+    return this.#waitingUntil;
+  }
+
+  /** Other clients' calls in the window, as last measured (0 when none were seen). */
+  get externalCalls(): number {
+    return this.#externalAt(this.#o.clock.now());
+  }
+
+  #observe(quota: ServerQuota, admission: Admission): void {
+    const { remaining, used } = quota;
+    if (remaining !== undefined && used !== undefined) this.#serverLimit = remaining + used;
+    const limit = this.#serverLimit ?? this.#o.limit;
+    const counted = used ?? (remaining === undefined ? undefined : limit - remaining);
+    if (counted === undefined) return;
+    // Answers may arrive out of order: the latest admission measured wins.
+    if (this.#external && this.#external.at > admission.at) return;
+    this.#external = {
+      count: Math.max(0, counted - admission.ours),
+      uncertain: admission.inFlight ?? 0,
+      at: admission.at,
+    };
+  }
+
+  /**
+   * Other clients' calls as last measured: kept until a new answer measures them again (every
+   * call we make does), since they may go on calling while ours wait. Only when they held the
+   * whole window, two windows without a measurement let one call through to look again.
+   */
+  #externalAt(now: number): number {
+    const e = this.#external;
+    if (!e) return 0;
+    const limit = Math.min(this.#o.limit, this.#serverLimit ?? Number.POSITIVE_INFINITY);
+    const noRoom = limit - e.count - Math.max(reserveFor(limit), e.uncertain) < 1;
+    return noRoom && now >= e.at + 2 * this.#o.windowMs ? 0 : e.count;
+  }
+
+  async #admit(signal: AbortSignal | undefined): Promise<Admission> {
+    const { clock, windowMs, limit } = this.#o;
+    try {
+      for (;;) {
+        signal?.throwIfAborted();
+        const now = clock.now();
+        if (!Number.isFinite(limit) && this.#pausedUntil <= now) return { at: now, ours: 1 };
+        this.#evict(now);
+        const settled = this.#frees.length - this.#freeHead;
+        const held = this.#inFlight + settled;
+        const cap = this.#cap(now);
+        // When the window has room again: the answered call whose departure brings us under the
+        // cap; with every slot in flight, the next answer; with no room at all (other clients
+        // hold the whole window), once their measured calls have surely left it.
+        let until = this.#pausedUntil;
+        if (held >= cap) {
+          const needed = held - cap + 1;
+          until = Math.max(
+            until,
+            cap < 1
+              ? (this.#external?.at ?? now) + 2 * windowMs
+              : needed <= settled
+                ? (this.#frees[this.#freeHead + needed - 1] as number)
+                : Number.POSITIVE_INFINITY,
+          );
+        }
+        if (until <= now) return this.#take(now);
+        this.#waitingUntil = Number.isFinite(until) ? until : undefined;
+        const started = clock.now();
+        try {
+          await this.#sleepOrWake(until - now, signal);
+        } finally {
+          this.#waitedMs += clock.now() - started;
+        }
       }
-      let wait = this.#pausedUntil - now;
-      if (this.#admitted.length >= limit) {
-        wait = Math.max(wait, (this.#admitted[0] ?? now) + windowMs - now);
-      }
-      wait = Math.max(wait, this.#lastAdmission + this.#spacingMs - now);
-      if (wait <= 0) {
-        if (Number.isFinite(limit)) this.#admitted.push(now);
-        this.#lastAdmission = now;
-        return;
-      }
-      this.#waitedMs += wait;
-      await clock.sleep(wait, signal);
+    } finally {
+      this.#waitingUntil = undefined;
     }
   }
+
+  #take(now: number): Admission {
+    const inFlight = this.#inFlight;
+    this.#inFlight++;
+    this.#admitted.push(now);
+    return { at: now, ours: this.#admitted.length - this.#admittedHead, inFlight };
+  }
+
+  #prefetch(signal: AbortSignal | undefined, promote: AbortSignal | undefined): Promise<Admission> {
+    return new Promise<Admission>((resolve, reject) => {
+      signal?.throwIfAborted();
+      const leave = () => {
+        const i = this.#prefetchers.indexOf(waiter);
+        if (i >= 0) this.#prefetchers.splice(i, 1);
+        signal?.removeEventListener("abort", waiter.onAbort);
+        promote?.removeEventListener("abort", waiter.onPromote);
+      };
+      const waiter: PrefetchWaiter = {
+        resolve,
+        reject,
+        signal,
+        promote,
+        onAbort: () => {
+          leave();
+          reject(signal?.reason);
+          this.#pumpPrefetch();
+        },
+        onPromote: () => {
+          leave();
+          this.acquire(signal).then(resolve, reject);
+        },
+      };
+      signal?.addEventListener("abort", waiter.onAbort, { once: true });
+      promote?.addEventListener("abort", waiter.onPromote, { once: true });
+      this.#prefetchers.push(waiter);
+      this.#pumpPrefetch();
+    });
+  }
+
+  /** Admits waiting prefetches while nobody else waits and the window has room. */
+  #pumpPrefetch(): void {
+    this.#prefetchTimer?.abort();
+    this.#prefetchTimer = undefined;
+    if (this.#prefetchers.length === 0 || this.#pending > 0) return;
+    const now = this.#o.clock.now();
+    this.#evict(now);
+    const settled = this.#frees.length - this.#freeHead;
+    let held = this.#inFlight + settled;
+    const cap = this.#cap(now) - this.#prefetchReserve;
+    while (
+      this.#prefetchers.length > 0 &&
+      held < cap &&
+      this.#pausedUntil <= now &&
+      this.#prefetchInFlight < this.#maxPrefetchInFlight
+    ) {
+      const waiter = this.#prefetchers.shift() as PrefetchWaiter;
+      waiter.signal?.removeEventListener("abort", waiter.onAbort);
+      waiter.promote?.removeEventListener("abort", waiter.onPromote);
+      this.#prefetchInFlight++;
+      waiter.resolve({ ...this.#take(now), prefetch: true });
+      held++;
+    }
+    // Full of prefetches in flight: the next answer pumps again.
+    if (this.#prefetchers.length === 0 || this.#prefetchInFlight >= this.#maxPrefetchInFlight) {
+      return;
+    }
+    // Look again when the next slot frees (an answer arriving pumps too).
+    const needed = held - cap + 1;
+    const at = Math.max(
+      this.#pausedUntil,
+      needed >= 1 && needed <= settled ? (this.#frees[this.#freeHead + needed - 1] as number) : 0,
+    );
+    if (at <= now) return;
+    const timer = new AbortController();
+    this.#prefetchTimer = timer;
+    this.#o.clock.sleep(at - now, timer.signal).then(
+      () => {
+        if (this.#prefetchTimer === timer) this.#pumpPrefetch();
+      },
+      () => {},
+    );
+  }
+
+  /** How many of our calls the window may hold now. */
+  #cap(now: number): number {
+    const limit = Math.min(this.#o.limit, this.#serverLimit ?? Number.POSITIVE_INFINITY);
+    const external = this.#externalAt(now);
+    if (external === 0) return limit;
+    // Calls of ours that were in flight may have reached Seismic after the measured one: they
+    // may be the other clients' too, so keep room for the larger of them and 1 %.
+    return limit - external - Math.max(reserveFor(limit), this.#external?.uncertain ?? 0);
+  }
+
+  /** Sleeps `ms` (may be Infinity), or less when an answer frees a slot. */
+  async #sleepOrWake(ms: number, signal: AbortSignal | undefined): Promise<void> {
+    const cancel = new AbortController();
+    let onAbort = () => {};
+    const waits: Promise<void>[] = [
+      new Promise<void>((resolve) => {
+        this.#wake = resolve;
+      }),
+      new Promise<void>((_, reject) => {
+        onAbort = () => reject(signal?.reason);
+        signal?.addEventListener("abort", onAbort, { once: true });
+      }),
+    ];
+    if (Number.isFinite(ms)) waits.push(this.#o.clock.sleep(ms, cancel.signal).catch(() => {}));
+    try {
+      await Promise.race(waits);
+    } finally {
+      signal?.removeEventListener("abort", onAbort);
+      cancel.abort();
+      this.#wake = undefined;
+    }
+  }
+
+  #evict(now: number): void {
+    const { windowMs } = this.#o;
+    while (this.#freeHead < this.#frees.length && (this.#frees[this.#freeHead] as number) <= now) {
+      this.#freeHead++;
+    }
+    while (
+      this.#admittedHead < this.#admitted.length &&
+      (this.#admitted[this.#admittedHead] as number) <= now - windowMs
+    ) {
+      this.#admittedHead++;
+    }
+    // Compact now and then instead of shifting on every call.
+    if (this.#freeHead > 1024 && this.#freeHead * 2 > this.#frees.length) {
+      this.#frees = this.#frees.slice(this.#freeHead);
+      this.#freeHead = 0;
+    }
+    if (this.#admittedHead > 1024 && this.#admittedHead * 2 > this.#admitted.length) {
+      this.#admitted = this.#admitted.slice(this.#admittedHead);
+      this.#admittedHead = 0;
+    }
+  }
+}
+
+/** What is kept for other clients' calls made since they were measured: 1 % of the limit. */
+function reserveFor(limit: number): number {
+  return Math.max(1, Math.ceil(limit / 100));
 }

@@ -1,8 +1,11 @@
 // The Reporting API calls the client makes: platform (entitlement) roles and their assignments,
-// under either pair of table names Seismic documents. Reporting data is refreshed at least every
-// 24 h and is not paginated (spec §3.2).
+// under either pair of table names Seismic documents, and group memberships (the opt-in
+// membership source). Reporting data is refreshed at least every 24 h and is not paginated
+// (spec §3.2).
 import { ENDPOINTS } from "./endpoints.js";
 import {
+  type GroupMemberRow,
+  GroupMemberTable,
   type PlatformRole,
   PlatformRoleTable,
   type UserRoleAssignment,
@@ -47,5 +50,9 @@ export class ReportingApi {
       { endpoint: TABLES[names].assignments, signal },
       UserRoleAssignmentTable,
     );
+  }
+
+  listGroupMemberRows(signal?: AbortSignal): Promise<GroupMemberRow[]> {
+    return this.#http.json({ endpoint: ENDPOINTS.listGroupMemberRows, signal }, GroupMemberTable);
   }
 }

@@ -409,23 +409,39 @@ describe("client-side rate limiting", () => {
     expect(client.stats().throttledMs).toBeGreaterThan(0);
   });
 
-  it("spaces calls out when X-Seismic-Remaining-Calls is low", async () => {
+  it("leaves the calls another client spends, as X-Seismic-Remaining-Calls shows, to that client", async () => {
     const { fake, client, clock } = await startHarness({
       rateLimit: { limit: 600, windowMs: 60_000 },
     });
+    // Another integration holds 589 calls of the tenant's window; the fake counts ours in it too.
+    const sent: number[] = [];
+    fake.apiHandler = () => {
+      sent.push(clock.now());
+      const used = 589 + sent.filter((t) => t > clock.now() - 60_000).length;
+      return {
+        headers: {
+          "x-seismic-remaining-calls": String(600 - used),
+          "x-seismic-total-calls": String(used),
+        },
+        json: listResponse([], 0),
+      };
+    };
+    // 600 − 589 − a reserve of 6 leaves 5 calls: the sixth waits for the first to leave.
+    for (let i = 0; i < 5; i++) await client.listUsers();
+    expect(clock.sleeps).toEqual([]);
+    expect(client.stats().externalCalls).toBe(589);
+    await client.listUsers();
+    expect(clock.sleeps).toEqual([60_000]);
+    expect(client.stats().externalCalls).toBe(589);
+    expect(client.stats().throttledMs).toBe(60_000);
+    // The other client is gone: the window is ours again.
     fake.apiHandler = () => ({
-      headers: { "x-seismic-remaining-calls": "10", "x-seismic-total-calls": "590" },
+      headers: { "x-seismic-remaining-calls": "594", "x-seismic-total-calls": "6" },
       json: listResponse([], 0),
     });
     await client.listUsers();
-    await client.listUsers();
-    expect(clock.sleeps).toEqual([6000]);
-    fake.apiHandler = () => ({
-      headers: { "x-seismic-remaining-calls": "400" },
-      json: listResponse([], 0),
-    });
-    await client.listUsers(); // still paced by the previous reply
-    await client.listUsers(); // no longer paced
-    expect(clock.sleeps).toEqual([6000, 6000]);
+    for (let i = 0; i < 20; i++) await client.listUsers();
+    expect(clock.sleeps).toEqual([60_000]);
+    expect(client.stats().externalCalls).toBe(0);
   });
 });

@@ -40,6 +40,10 @@ export interface ApiCall {
   query?: Readonly<Record<string, string | number | undefined>>;
   body?: unknown;
   signal?: AbortSignal;
+  /** Made ahead of need: the rate limiter admits it only with room nobody waits for. */
+  prefetch?: boolean;
+  /** Aborted when the sync starts waiting for a prefetch: from then on it is an ordinary call. */
+  promote?: AbortSignal;
 }
 
 /** A successful (2xx) response. */
@@ -176,9 +180,18 @@ export class RequestPipeline {
     const log = { requestId, endpoint: label, credential };
     try {
       for (let attempt = 1; ; attempt++) {
-        await limiter.acquire(signal);
-        const token =
-          credential === "scim_token" ? (config.scimToken as string) : await tokens.getToken();
+        const admission = await limiter.acquire(signal, {
+          prefetch: call.prefetch === true,
+          ...(call.promote ? { promote: call.promote } : {}),
+        });
+        let token: string;
+        try {
+          token =
+            credential === "scim_token" ? (config.scimToken as string) : await tokens.getToken();
+        } catch (error) {
+          limiter.settle(admission);
+          throw error;
+        }
         stats.calls++;
         logger.debug({ ...log, attempt }, "seismic request");
         const startedAt = clock.now();
@@ -194,6 +207,7 @@ export class RequestPipeline {
             bodyTimeoutMs: config.timeouts.bodyMs,
           });
         } catch (error) {
+          limiter.settle(admission);
           const method = endpoint.method;
           const durationMs = clock.now() - startedAt;
           notify(observer, "apiAttempt", {
@@ -243,9 +257,9 @@ export class RequestPipeline {
         });
         const quota = readQuota(reply);
         this.#o.facts.record(quota, reply.header("date"), clock.now());
-        // A 429 says "0 remaining" but also when to come back; its retry hint pauses the limiter
-        // below. Spacing calls over a whole window for it would stall every caller for 60 s.
-        if (reply.status !== 429) limiter.observe(quota);
+        // A 429 says "0 remaining" but also when to come back: its retry hint pauses the limiter
+        // below; counting its window as other clients' calls would hold us back for a minute.
+        limiter.settle(admission, reply.status === 429 ? undefined : quota);
         logger.debug(
           {
             ...log,

@@ -39,6 +39,10 @@ export interface ListOptions {
    */
   omitProjection?: boolean;
   signal?: AbortSignal;
+  /** A read ahead of need: sent only with rate-limit room no other call is waiting for. */
+  prefetch?: boolean;
+  /** Aborted when the caller starts waiting for that read-ahead: it is then an ordinary call. */
+  promote?: AbortSignal;
 }
 
 /** Paging of an unfiltered SCIM listing. */
@@ -141,9 +145,9 @@ export class ScimApi {
   }
 
   listUsers(options: ListOptions = {}): Promise<ScimListResponse<ScimUser>> {
-    const { signal } = options;
+    const { signal, prefetch, promote } = options;
     return this.#http.json(
-      { endpoint: ENDPOINTS.listUsers, query: page(options), signal },
+      { endpoint: ENDPOINTS.listUsers, query: page(options), signal, prefetch, promote },
       ScimUserList,
     );
   }
@@ -280,7 +284,14 @@ export class ScimApi {
     // the same way, so it costs nothing to ask.
     const query = { ...page(options), attributes: options.omitProjection ? undefined : "id" };
     return this.#http.json(
-      { endpoint: ENDPOINTS.listGroupMembers, params, query, signal },
+      {
+        endpoint: ENDPOINTS.listGroupMembers,
+        params,
+        query,
+        signal,
+        prefetch: options.prefetch,
+        promote: options.promote,
+      },
       ScimMemberUserList,
     );
   }

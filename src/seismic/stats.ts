@@ -1,5 +1,5 @@
-// Counters of what the client did, for logs, benchmarks and tests ("no more API calls than the
-// retries need").
+// Counters of what the client did, for logs, benchmarks, metrics and tests ("no more API calls
+// than the retries need"), including how long the rate limiter held calls back.
 
 /** A snapshot of the client's counters since it was created. */
 export interface SeismicStats {
@@ -15,8 +15,19 @@ export interface SeismicStats {
   tokensMinted: number;
   /** Calls re-sent once with a fresh token after a 401. */
   reauthentications: number;
-  /** Total time spent waiting in the client-side rate limiter, ms. */
+  /** Total time calls were held back by the client-side rate limiter (or a 429's pause), ms. */
   throttledMs: number;
+  /** While calls are held back: until when (ms since the epoch); absent otherwise. */
+  throttledUntil?: number;
+  /** Other API clients' calls in Seismic's current window, as last measured from its headers. */
+  externalCalls: number;
+}
+
+/** What the snapshot reads from the rate limiter. */
+export interface LimiterReadings {
+  readonly waitedMs: number;
+  readonly waitingUntil: number | undefined;
+  readonly externalCalls: number;
 }
 
 /** Mutable counters shared by the token manager and the request path. */
@@ -28,8 +39,9 @@ export class StatsCounter {
   tokensMinted = 0;
   reauthentications = 0;
 
-  /** Copies the counters; `throttledMs` is supplied by the limiter. */
-  snapshot(throttledMs: number): SeismicStats {
+  /** Copies the counters, with the limiter's readings. */
+  snapshot(limiter: LimiterReadings): SeismicStats {
+    const until = limiter.waitingUntil;
     return {
       calls: this.calls,
       retries: this.retries,
@@ -37,7 +49,9 @@ export class StatsCounter {
       tokenRequests: this.tokenRequests,
       tokensMinted: this.tokensMinted,
       reauthentications: this.reauthentications,
-      throttledMs,
+      throttledMs: limiter.waitedMs,
+      ...(until === undefined ? {} : { throttledUntil: until }),
+      externalCalls: limiter.externalCalls,
     };
   }
 }

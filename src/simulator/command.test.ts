@@ -19,6 +19,7 @@ const defaults: SimulateArgs = {
   tokenLifetime: 3600,
   rateLimit: 600,
   rateLimitWindow: 60_000,
+  otherClients: 0,
   membershipEndpoints: true,
   latency: 0,
   scopes: "seismic.user.view seismic.user.manage seismic.reporting",

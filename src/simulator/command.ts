@@ -24,6 +24,7 @@ export interface SimulateArgs {
   tokenLifetime: number;
   rateLimit: number;
   rateLimitWindow: number;
+  otherClients: number;
   membershipEndpoints: boolean;
   dialect?: string | undefined;
   groupMembersEndpoint?: string | undefined;
@@ -96,7 +97,10 @@ export function simulatorOptions(a: SimulateArgs): SimulatorOptions {
     authPort: auth.port,
     tokenLifetimeSeconds: a.tokenLifetime,
     grantedScopes: a.scopes.split(/[\s,]+/).filter((s) => s !== ""),
-    rateLimit: a.rateLimit === 0 ? false : { limit: a.rateLimit, windowMs: a.rateLimitWindow },
+    rateLimit:
+      a.rateLimit === 0
+        ? false
+        : { limit: a.rateLimit, windowMs: a.rateLimitWindow, otherClients: a.otherClients },
     membershipEndpoints: a.membershipEndpoints,
     latencyMs: a.latency,
   };
@@ -234,6 +238,11 @@ function builder(y: Argv): Argv<SimulateArgs> {
       type: "number",
       default: DEFAULTS.rateLimit.windowMs,
       describe: "Rolling window, ms",
+    })
+    .option("other-clients", {
+      type: "number",
+      default: 0,
+      describe: "Calls per window that other API clients of the tenant spend from the same budget",
     })
     .option("membership-endpoints", {
       type: "boolean",

@@ -35,6 +35,8 @@ export interface Simulator {
   state: SimulatorStateView;
   /** Takes a new Reporting snapshot now. */
   refreshReporting(): void;
+  /** Calls the simulated other API clients of the tenant made (`rateLimit.otherClients`). */
+  otherClientCalls(): number;
   /** Replaces the fault options (undefined turns faults off) and restarts their sequence. */
   setFaults(f: FaultOptions | undefined): void;
   /** Stops both servers and drops open connections. */
@@ -70,7 +72,10 @@ export async function startSimulator(options?: SimulatorOptions): Promise<Simula
   const limiter =
     o.rateLimit === false
       ? undefined
-      : new RollingWindowLimiter(o.rateLimit.limit, o.rateLimit.windowMs);
+      : new RollingWindowLimiter(o.rateLimit.limit, o.rateLimit.windowMs, {
+          perWindow: o.rateLimit.otherClients ?? 0,
+          since: o.now(),
+        });
   const faults = new FaultInjector(o.faults);
   const reporting = new ReportingSnapshot(state, o.reportingLagMs);
   reporting.refresh(o.now());
@@ -101,6 +106,7 @@ export async function startSimulator(options?: SimulatorOptions): Promise<Simula
       delegationUserId,
       state: createStateView(state, () => apiUrl, o.userActive),
       refreshReporting: () => reporting.refresh(o.now()),
+      otherClientCalls: () => limiter?.otherCalls ?? 0,
       setFaults: (f) => faults.set(f),
       close: async () => {
         await Promise.all([stop(api), stop(auth)]);

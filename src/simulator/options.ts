@@ -23,6 +23,12 @@ export interface FaultOptions {
   garbageRate?: number;
 }
 
+export interface RateLimitOptions {
+  limit: number;
+  windowMs: number;
+  otherClients?: number;
+}
+
 /** The paged SCIM listings a {@link ListingLies} can apply to. */
 export type LyingListing = "users" | "groups" | "members";
 
@@ -80,8 +86,12 @@ export interface SimulatorOptions extends DialectSwitches {
   tokenLifetimeSeconds?: number;
   /** Scopes the app registration grants (default: seismic.user.view seismic.user.manage seismic.reporting). */
   grantedScopes?: string[];
-  /** Rolling-window rate limit per tenant (default 600 per 60 000 ms); false turns it off. */
-  rateLimit?: { limit: number; windowMs: number } | false;
+  /**
+   * Rolling-window rate limit per tenant (default 600 per 60 000 ms); false turns it off.
+   * `otherClients`: calls per window that other API clients of the tenant spend from the same
+   * budget, evenly spaced and already in steady state at start-up (default 0).
+   */
+  rateLimit?: RateLimitOptions | false;
   /** Default true; false makes GET /Groups/{id}/Users and GET /Users/{id}/Groups answer 404. */
   membershipEndpoints?: boolean;
   /**
@@ -129,7 +139,7 @@ export interface ResolvedOptions {
   authPort: number;
   tokenLifetimeSeconds: number;
   grantedScopes: string[];
-  rateLimit: { limit: number; windowMs: number } | false;
+  rateLimit: RateLimitOptions | false;
   membershipEndpoints: boolean;
   groupMembersEndpoint: "serve" | "missing" | "not-allowed";
   memberWriteRoutes: boolean;
@@ -204,6 +214,9 @@ export function resolveOptions(o: SimulatorOptions = {}): ResolvedOptions {
     if (!Number.isInteger(limit) || limit < 1)
       problems.push("rateLimit.limit must be an integer >= 1");
     if (!(windowMs > 0)) problems.push("rateLimit.windowMs must be > 0");
+    const others = r.rateLimit.otherClients ?? 0;
+    if (!Number.isInteger(others) || others < 0 || others >= limit)
+      problems.push("rateLimit.otherClients must be an integer >= 0 and below rateLimit.limit");
   }
   if (r.reportingLagMs !== undefined && !(r.reportingLagMs >= 0)) {
     problems.push("reportingLagMs must be >= 0");

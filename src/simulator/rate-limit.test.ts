@@ -20,6 +20,21 @@ describe("RollingWindowLimiter", () => {
     expect(l.take(60_000)).toEqual({ allowed: true, used: 3, remaining: 0, retryAfterSeconds: 0 });
     expect(l.used(80_000)).toBe(1);
   });
+
+  it("shares the window with other clients that spend their calls evenly, in steady state from the start", () => {
+    const l = new RollingWindowLimiter(10, 1000, { perWindow: 4, since: 5000 });
+    // Their calls at 4250, 4500, 4750 and 5000 fill 4 of the 10 slots at start-up.
+    expect(l.used(5000)).toBe(4);
+    for (let i = 0; i < 6; i++) expect(l.take(5000).allowed).toBe(true);
+    expect(l.take(5000)).toMatchObject({ allowed: false, used: 10, retryAfterSeconds: 1 });
+    // At 5250 their call from 4250 leaves and their next one takes its slot at once.
+    expect(l.take(5250)).toMatchObject({ allowed: false, used: 10 });
+    expect(l.otherCalls).toBe(5);
+    // Once ours leave (at 6000), they only ever hold 4.
+    expect(l.used(6000)).toBe(4);
+    expect(l.take(6000)).toMatchObject({ allowed: true, used: 5, remaining: 5 });
+    expect(l.used(10_000)).toBe(4);
+  });
 });
 
 describe("rate limit over HTTP", () => {

@@ -1,6 +1,8 @@
 // Seismic's tier-3 rate limit: N calls per rolling window per tenant (spec §4.2). Accepted calls
 // are remembered by timestamp; a call over the limit is refused and not counted, so a client that
-// waits the advertised time gets through.
+// waits the advertised time gets through. Other API clients of the tenant (another integration on
+// the same budget, spec §9) can be simulated: they spend a fixed number of calls per window,
+// evenly spaced and already in steady state when the simulator starts.
 
 export interface RateDecision {
   allowed: boolean;
@@ -11,16 +13,46 @@ export interface RateDecision {
   retryAfterSeconds: number;
 }
 
+/** Calls of other API clients: `perWindow` calls in every window, the first at `since`. */
+export interface OtherClients {
+  perWindow: number;
+  since: number;
+}
+
 export class RollingWindowLimiter {
   private stamps: number[] = [];
   private head = 0;
+  /** The time of the other clients' next call (they are replayed lazily, in time order). */
+  private nextOther: number;
+  private readonly otherSpacing: number;
+  /** Calls the other clients were allowed. */
+  otherCalls = 0;
 
   readonly limit: number;
   readonly windowMs: number;
 
-  constructor(limit: number, windowMs: number) {
+  constructor(limit: number, windowMs: number, others?: OtherClients) {
     this.limit = limit;
     this.windowMs = windowMs;
+    this.otherSpacing = others && others.perWindow > 0 ? windowMs / others.perWindow : 0;
+    // Steady state from the start: the window before `since` already holds their calls.
+    this.nextOther = others
+      ? others.since - windowMs + this.otherSpacing
+      : Number.POSITIVE_INFINITY;
+  }
+
+  /** Lets the other clients make the calls they made up to `now` (refused ones are dropped). */
+  private replayOthers(now: number): void {
+    if (this.otherSpacing <= 0) return;
+    while (this.nextOther <= now) {
+      const at = this.nextOther;
+      this.nextOther += this.otherSpacing;
+      this.evict(at);
+      if (this.stamps.length - this.head < this.limit) {
+        this.stamps.push(at);
+        this.otherCalls++;
+      }
+    }
   }
 
   private evict(now: number): void {
@@ -37,6 +69,7 @@ export class RollingWindowLimiter {
 
   /** Calls used in the window at `now`, without taking one. */
   used(now: number): number {
+    this.replayOthers(now);
     this.evict(now);
     return this.stamps.length - this.head;
   }
@@ -44,6 +77,7 @@ export class RollingWindowLimiter {
   take(now: number): RateDecision {
     const used = this.used(now);
     if (used >= this.limit) {
+      // The oldest stamp leaves first; it may be another client's.
       const oldest = this.stamps[this.head] as number;
       const wait = Math.max(1, Math.ceil((oldest + this.windowMs - now) / 1000));
       return { allowed: false, used, remaining: 0, retryAfterSeconds: wait };

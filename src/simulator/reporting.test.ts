@@ -109,3 +109,51 @@ describe("GET /reporting/v2/userRoleAssignments", () => {
     );
   });
 });
+
+describe("GET /reporting/v2/groupMembers", () => {
+  const live = (): [string, string][] =>
+    sim.state
+      .groups()
+      .flatMap((g) =>
+        (sim.state.groupMemberIds(g.id as string) ?? []).map(
+          (u) => [g.id as string, u] as [string, string],
+        ),
+      );
+  const served = async (): Promise<[string, string][]> =>
+    ((await call("GET", "/reporting/v2/groupMembers")).body as Row[]).map(
+      (r) => [r.groupId, r.userId] as [string, string],
+    );
+
+  it("returns one row per membership with the group's name, unpaginated", async () => {
+    sim.refreshReporting();
+    const res = await call("GET", "/reporting/v2/groupMembers");
+    expect(res.status).toBe(200);
+    const rows = res.body as Row[];
+    expect(rows.length).toBe(sim.state.membershipCount());
+    expect(rows.length).toBeGreaterThan(0);
+    expect(Object.keys(rows[0] as Row)).toEqual(["groupId", "groupName", "userId"]);
+    const names = new Map(sim.state.groups().map((g) => [g.id, g.displayName]));
+    for (const r of rows) expect(r.groupName).toBe(names.get(r.groupId as string));
+    expect(await served()).toEqual(live());
+    const csv = await call("GET", "/reporting/v2/groupMembers", undefined, { accept: "text/csv" });
+    const lines = String(csv.body).trimEnd().split("\r\n");
+    expect(lines[0]).toBe("groupId,groupName,userId");
+    expect(lines).toHaveLength(rows.length + 1);
+  });
+
+  it("shows a membership change only after the lag passes", async () => {
+    sim.refreshReporting();
+    // The seed leaves the second group empty.
+    const group = sim.state.groups()[1]?.id as string;
+    const outsider = sim.state
+      .users()
+      .map((u) => u.id as string)
+      .find((u) => !sim.state.groupMemberIds(group)?.includes(u)) as string;
+    const added = await call("POST", `/scim/v2/Users/${outsider}/Groups/${group}`);
+    expect(added.status, JSON.stringify(added.body)).toBe(204);
+    expect(await served()).not.toContainEqual([group, outsider]);
+    clock += 86_400_000;
+    expect(await served()).toContainEqual([group, outsider]);
+    expect(await served()).toEqual(live());
+  });
+});

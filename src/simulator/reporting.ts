@@ -1,8 +1,8 @@
-// Reporting API routes for platform roles (spec §3.1): GET /reporting/v2/roles and
+// Reporting API routes (spec §3.1): platform roles (GET /reporting/v2/roles and
 // /reporting/v2/userRoleAssignments, or their older names /entitlementRoles and
-// /userEntitlementRoleAssignments (the `reportingTables` switch picks the pair served; the other
-// pair answers 404). Unpaginated JSON arrays (CSV when Accept asks for text/csv), served from the
-// snapshot rather than the live tenant.
+// /userEntitlementRoleAssignments: the `reportingTables` switch picks the pair served, the other
+// pair answers 404) and group membership (GET /reporting/v2/groupMembers). Unpaginated JSON
+// arrays (CSV when Accept asks for text/csv), served from the snapshot rather than the live tenant.
 
 import { gatewayReply, JSON_TYPE, type Reply } from "./http.js";
 import type { ApiContext, Route } from "./router.js";
@@ -17,6 +17,7 @@ const ROLE_FIELDS = [
   "modifiedAt",
 ];
 const ASSIGNMENT_FIELDS = ["id", "roleId", "roleName", "assigneeId", "assignedAt", "modifiedAt"];
+const GROUP_MEMBER_FIELDS = ["groupId", "groupName", "userId"];
 
 function wantsCsv(ctx: ApiContext): boolean {
   const accept = ctx.headers.accept;
@@ -41,9 +42,10 @@ function table(
   ctx: ApiContext,
   pick: (s: ApiContext["reporting"]) => [readonly object[], string],
   fields: readonly string[],
-  names: "roles" | "entitlementRoles",
+  names?: "roles" | "entitlementRoles",
 ): Reply {
-  if (ctx.options.reportingTables !== names) {
+  // The role tables answer under one pair of names only; groupMembers has no other name.
+  if (names !== undefined && ctx.options.reportingTables !== names) {
     return gatewayReply(404, `No endpoint ${ctx.method} ${ctx.path}`);
   }
   ctx.reporting.maybeRefresh(ctx.now);
@@ -74,4 +76,18 @@ function tables(names: "roles" | "entitlementRoles", roles: string, assignments:
 export const reportingRoutes: Route[] = [
   ...tables("roles", "roles", "userRoleAssignments"),
   ...tables("entitlementRoles", "entitlementRoles", "userEntitlementRoleAssignments"),
+  {
+    method: "GET",
+    template: "/reporting/v2/groupMembers",
+    access: "reporting",
+    handler: (ctx) =>
+      table(
+        ctx,
+        (s) => {
+          const { rows, json } = s.groupMembers();
+          return [rows, json];
+        },
+        GROUP_MEMBER_FIELDS,
+      ),
+  },
 ];

@@ -77,7 +77,10 @@ export class TenantState {
   private groupList: GroupRecord[] | undefined;
   platformRoles: PlatformRole[] = [];
   roleAssignments: RoleAssignment[] = [];
-  /** Bumped on every change that Reporting would show, so a lagging snapshot knows it is stale. */
+  /**
+   * Bumped on every change that Reporting would show (role assignments, memberships), so a
+   * lagging snapshot knows it is stale.
+   */
   reportingVersion = 0;
   readonly calls = new Map<string, number>();
   rateLimited = 0;
@@ -126,6 +129,7 @@ export class TenantState {
 
   /** Permanent delete: the user leaves every group and loses its platform roles. */
   deleteUser(user: UserRecord): void {
+    if (user.groups.size > 0) this.reportingVersion++;
     for (const g of user.groups) g.members.delete(user);
     user.groups.clear();
     this.users.delete(user.id);
@@ -164,6 +168,7 @@ export class TenantState {
     group.members.add(user);
     user.groups.add(group);
     group.lastModified = now;
+    this.reportingVersion++;
   }
 
   removeMember(group: GroupRecord, user: UserRecord, now: number): void {
@@ -173,6 +178,7 @@ export class TenantState {
     group.members.delete(user);
     user.groups.delete(group);
     group.lastModified = now;
+    this.reportingVersion++;
   }
 
   /** Replaces a group's whole membership (group PUT with `members`). */
@@ -184,6 +190,7 @@ export class TenantState {
       u.groups.add(group);
     }
     group.lastModified = now;
+    this.reportingVersion++;
   }
 
   countCall(key: string): void {

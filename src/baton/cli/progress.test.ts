@@ -101,6 +101,51 @@ describe("ProgressReporter", () => {
     ]);
   });
 
+  it("says while calls wait for the rate limit until when, and how long the sync waited in all", () => {
+    vi.useFakeTimers();
+    const written: string[] = [];
+    const live = new LiveLine({ write: (t) => written.push(t), columns: 300 });
+    const { lines, logger } = logs();
+    let now = Date.UTC(2026, 11, 2, 11, 0, 0);
+    let waiting: { rateLimitWaitMs: number; rateLimitWaitingUntil?: number } = {
+      rateLimitWaitMs: 48_000,
+      rateLimitWaitingUntil: now + 23_000,
+    };
+    const withWait = () => ({ ...stats(), ...waiting });
+    const p = new ProgressReporter({ logger, live, stats: withWait, now: () => now });
+    p.update({ phase: "grants", counts, pages: 10 });
+    vi.advanceTimersByTime(250);
+    const until = new Date(now + 23_000);
+    const hhmmss = [until.getHours(), until.getMinutes(), until.getSeconds()]
+      .map((n) => String(n).padStart(2, "0"))
+      .join(":");
+    expect(written.at(-1)).toContain(
+      `| 32 API calls (1×429) | waiting for the rate limit until ${hhmmss} (0:48 in all)`,
+    );
+    now += 30_000;
+    waiting = { rateLimitWaitMs: 71_000 };
+    vi.advanceTimersByTime(250);
+    expect(written.at(-1)).toMatch(/\| 1:11 waiting for the rate limit$/);
+    p.stop();
+    const logged = new ProgressReporter({ logger, stats: withWait, now: () => now });
+    waiting = { rateLimitWaitMs: 71_000, rateLimitWaitingUntil: now + 5_000 };
+    logged.update({ phase: "grants", counts, pages: 10 });
+    vi.advanceTimersByTime(5_000);
+    const text = logged.summary(
+      { syncId: "s", resumed: false, counts, warnings: [], pages: 1 },
+      "f",
+    );
+    logged.stop();
+    expect(lines[0]).toMatchObject({
+      rateLimitWaitSeconds: 71,
+      rateLimitWaitingUntil: new Date(now + 5_000).toISOString(),
+    });
+    expect(lines[1]).toMatchObject({ msg: "sync finished", rateLimitWaitSeconds: 71 });
+    expect(text).toContain(
+      "  API calls 32, API retries 2, rate limited (429) 1, waited for the rate limit 1:11\n",
+    );
+  });
+
   it("leaves out API counters when the connector keeps none", () => {
     const { logger } = logs();
     const p = new ProgressReporter({ logger });

@@ -2,13 +2,15 @@
  * Sync progress for operators. On a terminal (stderr is a TTY and the log format is console) a
  * live one-line display of the phase, row counts, rate and API calls is redrawn in place;
  * elsewhere a log line every 5 s carries the same numbers, so log pipelines see progress too. At
- * the end, a summary: objects per resource type, grants, duration, API calls, retries and 429s.
+ * the end, a summary: objects per resource type, grants, duration, API calls, retries, 429s and
+ * the time spent waiting for the rate limit (while calls wait, the line says until when).
  * The syncer only emits progress events; every display decision lives here.
  */
 import type { ConnectorStats } from "../connector.js";
 import type { SyncProgress, SyncResult } from "../sync/syncer.js";
 import type { LiveLine } from "./live-line.js";
 import type { Logger } from "./logger.js";
+import { duration, waitFields, waitLine } from "./rate-limit-wait.js";
 
 const LOG_INTERVAL_MS = 5_000;
 const LIVE_INTERVAL_MS = 250;
@@ -74,8 +76,9 @@ export class ProgressReporter {
     const parts = [
       `sync ${this.last?.phase ?? "starting"}${c ? `: ${c.resources} resources · ${c.entitlements} entitlements · ${c.grants} grants` : ""}`,
       `${this.rate()} rows/s`,
-      clock(this.seconds()),
+      duration(this.seconds()),
       s ? `${s.calls} API calls${s.rateLimited > 0 ? ` (${s.rateLimited}×429)` : ""}` : "",
+      waitLine(s, this.now()),
     ];
     return parts.filter((p) => p !== "").join(" | ");
   }
@@ -91,6 +94,7 @@ export class ProgressReporter {
         retries: this.retries,
         rowsPerSecond: this.rate(),
         ...(s ? { apiCalls: s.calls, apiRetries: s.retries, rateLimited: s.rateLimited } : {}),
+        ...waitFields(s, this.now()),
       },
       `sync: ${this.last.phase}`,
     );
@@ -119,6 +123,7 @@ export class ProgressReporter {
           warnings: r.warnings.length,
           ...(byType ? { resourcesByType: byType.resourcesByType } : {}),
           ...(s ? { apiCalls: s.calls, apiRetries: s.retries, rateLimited: s.rateLimited } : {}),
+          ...waitFields(s, this.now()),
         },
         "sync finished",
       );
@@ -136,16 +141,15 @@ export class ProgressReporter {
       `  grants         ${c.grants}${perType(byType?.grantsByType)}`,
       `  pages ${r.pages}, retries ${this.retries}, warnings ${r.warnings.length}`,
       ...(s
-        ? [`  API calls ${s.calls}, API retries ${s.retries}, rate limited (429) ${s.rateLimited}`]
+        ? [
+            `  API calls ${s.calls}, API retries ${s.retries}, rate limited (429) ${s.rateLimited}${
+              s.rateLimitWaitMs === undefined
+                ? ""
+                : `, waited for the rate limit ${duration(s.rateLimitWaitMs / 1000)}`
+            }`,
+          ]
         : []),
       "",
     ].join("\n");
   }
-}
-
-/** `75.2` → `1:15`. */
-function clock(seconds: number): string {
-  const m = Math.floor(seconds / 60);
-  const s = Math.floor(seconds % 60);
-  return `${m}:${String(s).padStart(2, "0")}`;
 }

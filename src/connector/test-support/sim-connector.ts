@@ -1,7 +1,19 @@
 // Test support (excluded from the build): a Seismic connector wired to a running simulator, a
 // recording logger, page walkers and call counters, with one closeAll() for afterEach.
-import type { AnnotatedPage, CallContext, ResourceSyncer } from "../../baton/connector.js";
+import { join } from "node:path";
+import { C1zReader } from "../../baton/c1z/reader.js";
+import { C1zStore } from "../../baton/c1z/store.js";
+import { tempDir } from "../../baton/c1z/test-support/temp-dir.js";
+import type {
+  AnnotatedPage,
+  CallContext,
+  Connector,
+  ResourceSyncer,
+} from "../../baton/connector.js";
+import { resourceKey } from "../../baton/ids.js";
 import type { PageRequest } from "../../baton/pagination.js";
+import { connectorClients, inProcessTransport } from "../../baton/sync/clients.js";
+import { runSync } from "../../baton/sync/syncer.js";
 import type { SeismicLogger } from "../../seismic/index.js";
 import { type Simulator, type SimulatorOptions, startSimulator } from "../../simulator/index.js";
 import type { SeismicConnectorConfig } from "../config.js";
@@ -75,7 +87,7 @@ export interface SimConnector {
   syncer(typeId: string): ResourceSyncer;
 }
 
-/** A connector (fast backoff, short directory grace) against `sim`. */
+/** A connector (fast backoff, short stall detection of the user listing) against `sim`. */
 export function connectTo(
   sim: Simulator,
   overrides: Partial<SeismicConnectorConfig> = {},
@@ -85,7 +97,7 @@ export function connectTo(
   const connector = createSeismicConnector(simConfig(sim, overrides), {
     logger,
     client: { backoff: { baseDelayMs: 1, maxDelayMs: 5 } },
-    directory: { graceMs: 50, stallMs: 200 },
+    directory: { stallMs: 200 },
     ...options,
   });
   open.push(connector);
@@ -144,4 +156,33 @@ export function apiCallsSince(sim: Simulator, before: Map<string, number>): numb
   let n = 0;
   for (const [k, v] of callsSince(sim, before)) if (!k.includes("/connect/token")) n += v;
   return n;
+}
+
+/** Runs a full in-process sync of `connector` into a new c1z; returns the stored ids, sorted. */
+export async function syncedIds(
+  connector: Connector,
+  concurrency = 4,
+): Promise<{ resources: string[]; grants: string[]; warnings: string[] }> {
+  const file = join(tempDir("seismic-sync-"), "sync.c1z");
+  const store = await C1zStore.open(file);
+  const result = await runSync(connectorClients(inProcessTransport(connector)), store, {
+    concurrency,
+  });
+  await store.save();
+  const reader = await C1zReader.open(file);
+  try {
+    return {
+      resources: reader
+        .resources()
+        .map((r) => (r.id ? resourceKey(r.id) : ""))
+        .sort(),
+      grants: reader
+        .grants()
+        .map((g) => g.id)
+        .sort(),
+      warnings: result.warnings,
+    };
+  } finally {
+    reader.close();
+  }
 }

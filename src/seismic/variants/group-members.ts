@@ -7,6 +7,7 @@ import type { SeismicClient } from "../client.js";
 import { ENDPOINTS, endpointLabel } from "../endpoints.js";
 import type { ScimGroup, ScimListResponse, ScimMemberUser } from "../models.js";
 import { nextStartIndex, paginate } from "../pagination.js";
+import type { PageOptions } from "../scim.js";
 import { withProjection } from "./listing-parameters.js";
 import { isMissingRoute, statusOf } from "./missing-route.js";
 import type { TenantVariants } from "./tenant-variants.js";
@@ -53,7 +54,7 @@ export async function membersEndpointPage(
   client: SeismicClient,
   variants: TenantVariants,
   groupId: string,
-  page: { startIndex: number; count: number; signal?: AbortSignal },
+  page: Omit<PageOptions, "omitProjection">,
 ): Promise<ScimListResponse<ScimMemberUser>> {
   try {
     const res = await withProjection(variants, (omitProjection) =>
