@@ -81,7 +81,7 @@ describe("README commands", () => {
     expect(userId).toBeDefined();
 
     expect(readme).toContain(
-      '--grant-entitlement "group:<group id>:member" --grant-principal "<user id>" --grant-principal-type user',
+      'npx baton-seismic --demo --file demo.c1z --provisioning \\\n  --grant-entitlement "group:<group id>:member" --grant-principal "<user id>" --grant-principal-type user',
     );
     const granted = await run(
       seismicBin,
