@@ -38,6 +38,9 @@ function codeFor(error: SeismicError): Code {
       // Seismic answered, but not in the documented shape: not our invariant (Internal), not
       // the caller's mistake; the message names the endpoint and the field.
       return Code.Unknown;
+    case "inconsistent_listing":
+      // Seismic's paging data contradicts itself: storing what was read would lose rows.
+      return Code.DataLoss;
     case "bad_request":
     case "invalid_argument":
       return Code.InvalidArgument;

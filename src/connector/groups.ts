@@ -1,9 +1,10 @@
 /**
  * The `group` syncer: SCIM /Groups with a GroupTrait and one `member` entitlement. Grants come
- * from GET /Groups/{id}/Users, 100 per call, stopping exactly when the next startIndex passes
- * totalResults, so a group of 100 costs one call; tenants without that endpoint fall back to the
- * group's inline members (seismic/variants/group-members.ts). Grant and revoke are in
- * provisioning.ts.
+ * from GET /Groups/{id}/Users, 100 per call; both listings are checked to add up
+ * (checked-listing.ts), which costs one extra (empty) page only for a group whose size is an
+ * exact multiple of 100. Tenants without that endpoint fall back to the group's inline members
+ * (seismic/variants/group-members.ts). Grant and revoke are in provisioning.ts (or, opted in,
+ * group-replace-writes.ts).
  */
 import { create, type JsonObject } from "@bufbuild/protobuf";
 import { pack } from "../baton/annotations.js";
@@ -19,13 +20,17 @@ import {
 } from "../gen/c1/connector/v2/resource_pb.js";
 import {
   DEFAULT_PAGE_SIZE,
-  groupMembersPage,
-  nextStartIndex,
+  ENDPOINTS,
+  endpointLabel,
+  InlineMembersInstead,
+  inlineMembers,
+  membersEndpointPage,
   type ScimGroup,
   withProjection,
 } from "../seismic/index.js";
+import { checkedPage, type ListingId } from "./checked-listing.js";
 import type { SeismicContext } from "./context.js";
-import { decodeStartIndex, entitlementOf, grantTo, startIndexToken } from "./entitlements.js";
+import { entitlementOf, grantTo } from "./entitlements.js";
 import { findGroup } from "./group-membership.js";
 import { groupReplaceProvisioning } from "./group-replace-writes.js";
 import { groupProvisioning } from "./provisioning.js";
@@ -57,30 +62,48 @@ export function memberEntitlement(group: Resource): Entitlement {
   });
 }
 
+const GROUPS: ListingId = { key: "groups", endpoint: endpointLabel(ENDPOINTS.listGroups) };
+
+/** The listing of one group's members. */
+function membersListing(groupId: string): ListingId {
+  return {
+    key: `members:${groupId}`,
+    endpoint: endpointLabel(ENDPOINTS.listGroupMembers),
+    subject: `group ${groupId}`,
+  };
+}
+
+function inlineGrants(entitlement: Entitlement, memberIds: string[]): AnnotatedPage<Grant> {
+  return { items: memberIds.map((id) => grantTo(entitlement, userType.id, id)) };
+}
+
 export function groupSyncer(sc: SeismicContext): ResourceSyncer {
   return {
     resourceType: groupType,
     async list(_parent, page: PageRequest, ctx: CallContext) {
-      const startIndex = decodeStartIndex(page.token);
-      const count = pageSize(page, DEFAULT_PAGE_SIZE);
       // Members come from /Groups/{id}/Users in the grants phase; inline they would only cost
       // parsing (about 100 per group) on every page.
       const variants = sc.variants(ctx);
-      const res = await sc.seismic.run((c) =>
-        withProjection(variants, (omitProjection) =>
-          c.listGroups({
-            startIndex,
-            count,
-            excludedAttributes: "members",
-            omitProjection,
-            signal: ctx.signal,
-          }),
-        ),
+      const res = await checkedPage(
+        sc,
+        ctx,
+        GROUPS,
+        page,
+        pageSize(page, DEFAULT_PAGE_SIZE),
+        (startIndex, count) =>
+          sc.seismic.run((c) =>
+            withProjection(variants, (omitProjection) =>
+              c.listGroups({
+                startIndex,
+                count,
+                excludedAttributes: "members",
+                omitProjection,
+                signal: ctx.signal,
+              }),
+            ),
+          ),
       );
-      return {
-        items: res.Resources.map(groupResource),
-        nextToken: startIndexToken(nextStartIndex(startIndex, res)),
-      };
+      return { items: res.items.map(groupResource), nextToken: res.nextToken };
     },
     async entitlements(resource) {
       return { items: [memberEntitlement(resource)] };
@@ -88,16 +111,35 @@ export function groupSyncer(sc: SeismicContext): ResourceSyncer {
     async grants(resource, page, ctx): Promise<AnnotatedPage<Grant>> {
       const groupId = (resource.id as ResourceId).resource;
       const entitlement = memberEntitlement(resource);
-      const startIndex = decodeStartIndex(page.token);
-      const count = pageSize(page, DEFAULT_PAGE_SIZE);
       const variants = sc.variants(ctx);
-      const members = await sc.seismic.run((c) =>
-        groupMembersPage(c, variants, groupId, { startIndex, count, signal: ctx.signal }),
-      );
-      return {
-        items: members.memberIds.map((id) => grantTo(entitlement, userType.id, id)),
-        nextToken: startIndexToken(members.next),
-      };
+      if (variants.choice("groupMembers") !== "inline-members") {
+        try {
+          const res = await checkedPage(
+            sc,
+            ctx,
+            membersListing(groupId),
+            page,
+            pageSize(page, DEFAULT_PAGE_SIZE),
+            (startIndex, count) =>
+              sc.seismic.run((c) =>
+                membersEndpointPage(c, variants, groupId, {
+                  startIndex,
+                  count,
+                  signal: ctx.signal,
+                }),
+              ),
+          );
+          return {
+            items: res.items.map((u) => grantTo(entitlement, userType.id, u.id)),
+            nextToken: res.nextToken,
+          };
+        } catch (e) {
+          if (!(e instanceof InlineMembersInstead)) throw e;
+          return inlineGrants(entitlement, inlineMembers(variants, e.group));
+        }
+      }
+      const group = await sc.seismic.run((c) => c.getGroup(groupId, ctx.signal));
+      return inlineGrants(entitlement, inlineMembers(variants, group));
     },
     async get(id, _parent, ctx) {
       const group = await findGroup(sc, id.resource, ctx.signal);

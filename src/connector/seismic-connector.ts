@@ -7,12 +7,16 @@
  */
 import type { CallContext, Connector } from "../baton/connector.js";
 import {
+  ENDPOINTS,
+  endpointLabel,
   type SeismicClientOptions,
   type SeismicLogger,
   type SeismicStats,
   silentLogger,
+  systemClock,
   TenantVariants,
 } from "../seismic/index.js";
+import { checkedScan, type ListingId, ListingStates } from "./checked-listing.js";
 import { clientFactory } from "./client-factory.js";
 import type { SeismicConnectorConfig } from "./config.js";
 import type { SeismicContext } from "./context.js";
@@ -28,6 +32,13 @@ import { type DirectoryOptions, UserDirectory } from "./user-directory.js";
 import { userSyncer } from "./users.js";
 
 export const HELP_URL = "https://github.com/conductorone/baton-seismic";
+
+/** The user directory's own scan of /Users, when the user listing does not feed it. */
+const DIRECTORY_SCAN: ListingId = {
+  key: "directory",
+  endpoint: endpointLabel(ENDPOINTS.listUsers),
+  subject: "the role and licence directory",
+};
 
 export interface SeismicConnectorOptions {
   /** pino or any compatible logger; never receives secrets. Default: silent. */
@@ -62,7 +73,9 @@ export function createSeismicConnector(
   const directory = new PerSync(
     () =>
       new UserDirectory(
-        (startIndex, signal) => seismic.run((c) => c.listUsers({ startIndex, count: 100, signal })),
+        checkedScan(DIRECTORY_SCAN, (startIndex, count, signal) =>
+          seismic.run((c) => c.listUsers({ startIndex, count, signal })),
+        ),
         options.directory,
       ),
   );
@@ -73,14 +86,23 @@ export function createSeismicConnector(
     (v) => v.warnInlineMembers(),
   );
   const otherVariants = new PerSync(() => new TenantVariants(logger));
+  const listings = new PerSync(() => new ListingStates());
   const sc: SeismicContext = {
     seismic,
     directory,
+    listings,
     config,
     logger,
     variants: (ctx) => (ctx.activeSyncId ? syncVariants : otherVariants).get(ctx),
+    clock: options.client?.clock ?? systemClock,
+    random: options.client?.random ?? Math.random,
     userGroupsEndpointOff: false,
-    onCleanup: [() => directory.drop(), () => syncVariants.drop(), () => otherVariants.drop()],
+    onCleanup: [
+      () => directory.drop(),
+      () => listings.drop(),
+      () => syncVariants.drop(),
+      () => otherVariants.drop(),
+    ],
   };
   const syncers = [
     userSyncer(sc),

@@ -138,7 +138,7 @@ export class SeismicClient {
       facts: this.#facts,
       dryRun: options.dryRun,
     });
-    this.#scim = new ScimApi(http);
+    this.#scim = new ScimApi(http, logger);
     this.#reporting = new ReportingApi(http);
   }
 

@@ -25,6 +25,13 @@ export {
   SeismicError,
   type SeismicErrorCode,
 } from "./errors.js";
+export {
+  ListingCheck,
+  ListingFault,
+  listingError,
+  type PageFacts,
+  pageFacts,
+} from "./listing-integrity.js";
 export { type SeismicLogger, silentLogger } from "./logger.js";
 export * from "./models.js";
 export type {
@@ -33,7 +40,13 @@ export type {
   SeismicObserver,
   TokenRequestEvent,
 } from "./observer.js";
-export { DEFAULT_PAGE_SIZE, nextStartIndex, type PageRequest, paginate } from "./pagination.js";
+export {
+  DEFAULT_PAGE_SIZE,
+  nextStartIndex,
+  type PageRequest,
+  paginate,
+  type RereadListener,
+} from "./pagination.js";
 export type { Origin, ProbeResult } from "./probe.js";
 export type { ReportingTableNames } from "./reporting.js";
 export type { ResponseFactsSnapshot } from "./response-facts.js";

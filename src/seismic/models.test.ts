@@ -104,11 +104,14 @@ describe("response validation", () => {
     await expect(client.listPlatformRoles()).rejects.toMatchObject({
       code: "invalid_response",
       message: expect.stringContaining(
-        "GET /reporting/v2/roles returned a malformed response: the body is not JSON",
+        'GET /reporting/v2/roles answered 200 with 24 bytes of text/plain that are not JSON, starting "<html>maintenance</html>"',
       ),
     });
     fake.apiHandler = () => ({ text: "" });
-    await expect(client.getGroup("g")).rejects.toMatchObject({ code: "invalid_response" });
+    await expect(client.getGroup("g")).rejects.toMatchObject({
+      code: "invalid_response",
+      message: expect.stringContaining("answered 200 with an empty body, where JSON was expected"),
+    });
   });
 
   it("rejects reporting rows missing required fields", async () => {

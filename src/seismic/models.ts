@@ -153,24 +153,41 @@ export const ScimSchema = z.looseObject({
 });
 export type ScimSchema = z.output<typeof ScimSchema>;
 
+/**
+ * Marks a parsed page whose body had no `Resources` (or `null`). RFC 7644 §3.4.2 requires the key
+ * whenever `totalResults` is non-zero, so the listing check (listing-integrity.ts) must tell a
+ * missing list from an empty one; a symbol, so no attribute a server sends can set it.
+ */
+export const RESOURCES_ABSENT: unique symbol = Symbol("Resources absent");
+
 /** A SCIM ListResponse page. */
 export interface ScimListResponse<T> {
   totalResults: number;
   itemsPerPage: number | undefined;
   startIndex: number | undefined;
+  /** The page's items; `[]` when the body had none (then {@link RESOURCES_ABSENT} is set). */
   Resources: T[];
+  [RESOURCES_ABSENT]?: true;
   [key: string]: unknown;
 }
 
-/** Builds the ListResponse schema for a resource schema. `Resources` defaults to `[]`. */
+/**
+ * Builds the ListResponse schema for a resource schema. A missing or null `Resources` parses as
+ * `[]` with {@link RESOURCES_ABSENT} set.
+ */
 export function scimListResponse<T extends z.ZodType>(item: T) {
-  return z.looseObject({
-    schemas: optional(z.array(z.string())),
-    totalResults: z.number().int().nonnegative(),
-    itemsPerPage: optional(z.number().int().nonnegative()),
-    startIndex: optional(z.number().int()),
-    Resources: optional(z.array(item)).transform((v) => v ?? []),
-  });
+  return z
+    .looseObject({
+      schemas: optional(z.array(z.string())),
+      totalResults: z.number().int().nonnegative(),
+      itemsPerPage: optional(z.number().int().nonnegative()),
+      startIndex: optional(z.number().int()),
+      Resources: z.array(item).nullish(),
+    })
+    .transform((page): ScimListResponse<z.output<T>> => {
+      if (page.Resources != null) return page as ScimListResponse<z.output<T>>;
+      return { ...page, Resources: [], [RESOURCES_ABSENT]: true };
+    });
 }
 
 export const ScimUserList = scimListResponse(ScimUser);

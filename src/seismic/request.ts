@@ -6,13 +6,13 @@
 import { randomUUID } from "node:crypto";
 import type { Dispatcher } from "undici";
 import type { z } from "zod";
+import { type DecodedBody, decodeJsonBody } from "./body-faults.js";
 import type { Clock } from "./clock.js";
 import type { ResolvedSeismicConfig } from "./config.js";
 import { type DryRunHooks, DryRunStop, summarizeReply } from "./dry-run.js";
 import { type Endpoint, endpointLabel, expandPath, joinUrl } from "./endpoints.js";
 import { type RateLimitInfo, type SeismicCredential, SeismicError } from "./errors.js";
 import type { FirstContact } from "./first-contact.js";
-import { safeJson } from "./json.js";
 import type { SeismicLogger } from "./logger.js";
 import { notify, type SeismicObserver } from "./observer.js";
 import type { RateLimiter, ServerQuota } from "./rate-limiter.js";
@@ -31,7 +31,7 @@ import {
 import type { StatsCounter } from "./stats.js";
 import type { AccessTokenSource } from "./token-manager.js";
 import { type HttpReply, sendOnce } from "./transport.js";
-import { invalidResponse, parseResponse } from "./validation.js";
+import { parseResponse } from "./validation.js";
 
 /** One API call: which endpoint, its path parameters, query and JSON body. */
 export interface ApiCall {
@@ -47,7 +47,13 @@ export interface ApiReply {
   status: number;
   text: string;
   requestId: string;
+  /** The JSON body, when the call expected one (see {@link BodyExpectation}). */
+  decoded?: DecodedBody;
+  attempts: number;
 }
+
+/** What a 2xx body must be: JSON, or JSON or empty. */
+export type BodyExpectation = "json" | "json-or-empty";
 
 /** Collaborators of the request path; the client wires them. */
 export interface RequestPipelineOptions {
@@ -79,7 +85,9 @@ export interface RequestPipelineOptions {
  *   retry); a second 401 fails with `unauthenticated`;
  * - retries per retry.ts (429 always; 5xx/network for GET/PUT/DELETE; POST/PATCH only when the
  *   request surely was not processed), at most `maxRetries` times; until the API origin has
- *   answered once, network failures get fewer retries (first-contact.ts);
+ *   answered once, network failures get fewer retries (first-contact.ts); a 2xx whose body
+ *   should be JSON but is cut short or is not JSON (body-faults.ts) is retried like a reset
+ *   connection;
  * - every failure is a {@link SeismicError}; server text in it is truncated and scrubbed.
  */
 export class RequestPipeline {
@@ -91,7 +99,7 @@ export class RequestPipeline {
 
   /** Sends the call and parses the JSON reply with `schema`. Empty bodies are `invalid_response`. */
   async json<S extends z.ZodType>(call: ApiCall, schema: S): Promise<z.output<S>> {
-    const reply = await this.send(call);
+    const reply = await this.send(call, "json");
     return this.#parse(call, reply, schema);
   }
 
@@ -100,7 +108,7 @@ export class RequestPipeline {
     call: ApiCall,
     schema: S,
   ): Promise<z.output<S> | undefined> {
-    const reply = await this.send(call);
+    const reply = await this.send(call, "json-or-empty");
     if (reply.status === 204 || reply.text.trim() === "") return undefined;
     return this.#parse(call, reply, schema);
   }
@@ -111,13 +119,14 @@ export class RequestPipeline {
   }
 
   /**
-   * Sends the call through rate limiting, auth and retries; resolves with the 2xx reply.
+   * Sends the call through rate limiting, auth and retries; resolves with the 2xx reply, its body
+   * decoded when `decode` says what it must be.
    * @throws SeismicError for any non-2xx outcome, network failure or abort; DryRunStop for a
    *   write in dry-run mode (nothing is sent).
    */
-  async send(call: ApiCall): Promise<ApiReply> {
+  async send(call: ApiCall, decode?: BodyExpectation): Promise<ApiReply> {
     const dryRun = this.#o.dryRun;
-    if (!dryRun) return this.#send(call);
+    if (!dryRun) return this.#send(call, decode);
     const url = this.#url(call);
     const endpoint = endpointLabel(call.endpoint);
     const path = `${url.pathname}${url.search}`;
@@ -133,7 +142,7 @@ export class RequestPipeline {
       throw new DryRunStop(write);
     }
     try {
-      const reply = await this.#send(call);
+      const reply = await this.#send(call, decode);
       dryRun.read({ endpoint, path, status: reply.status, summary: summarizeReply(reply.text) });
       return reply;
     } catch (error) {
@@ -144,7 +153,7 @@ export class RequestPipeline {
     }
   }
 
-  async #send(call: ApiCall): Promise<ApiReply> {
+  async #send(call: ApiCall, decode?: BodyExpectation): Promise<ApiReply> {
     const { config, clock, logger, limiter, stats, tokens, backoff, random, observer } = this.#o;
     const { endpoint, signal } = call;
     const label = endpointLabel(endpoint);
@@ -248,7 +257,36 @@ export class RequestPipeline {
           "seismic response",
         );
         if (reply.status >= 200 && reply.status < 300) {
-          return { status: reply.status, text: reply.text, requestId };
+          const decoded =
+            decode === undefined
+              ? undefined
+              : decodeJsonBody(
+                  reply.text,
+                  reply.header("content-type"),
+                  decode === "json-or-empty",
+                  this.#o.redactor,
+                );
+          // A cut-off or non-JSON answer to a GET is a transport fault: asking again is safe.
+          if (decoded?.ok === false && isIdempotent(endpoint.method)) {
+            if (retries < config.maxRetries) {
+              const delayMs = backoffDelay(
+                retries,
+                backoff.baseDelayMs,
+                backoff.maxDelayMs,
+                random,
+              );
+              retries++;
+              stats.retries++;
+              notify(observer, "apiRetry", { endpoint: label, reason: "malformed body", delayMs });
+              logger.warn(
+                { ...log, attempt, reason: "malformed body", delayMs },
+                "retrying seismic request",
+              );
+              await clock.sleep(delayMs, signal);
+              continue;
+            }
+          }
+          return { status: reply.status, text: reply.text, requestId, decoded, attempts: attempt };
         }
 
         if (reply.status === 401 && credential === "oauth_token" && !reauthenticated) {
@@ -330,15 +368,29 @@ export class RequestPipeline {
   #parse<S extends z.ZodType>(call: ApiCall, reply: ApiReply, schema: S): z.output<S> {
     const label = endpointLabel(call.endpoint);
     const details = { status: reply.status, requestId: reply.requestId };
-    const data = safeJson(reply.text);
-    if (data === undefined) {
-      invalidResponse(
-        label,
-        reply.text.trim() === "" ? "the body is empty" : "the body is not JSON",
-        details,
-      );
-    }
-    return parseResponse(schema, data, label, details);
+    const decoded = reply.decoded;
+    if (decoded?.ok === false) throw this.#bodyError(call, reply, decoded.received);
+    return parseResponse(schema, decoded?.value, label, details);
+  }
+
+  /** The error for a 2xx body that stayed cut short or not JSON: what was received, and why. */
+  #bodyError(call: ApiCall, reply: ApiReply, received: string): SeismicError {
+    const label = endpointLabel(call.endpoint);
+    const origin = this.#o.config.apiUrl.origin;
+    const why = isIdempotent(call.endpoint.method)
+      ? `also after ${reply.attempts} attempts; try again later, and if it persists check for a proxy between this host and ${origin}`
+      : "not asked again because the request may have been processed; read the state back before trying again";
+    return new SeismicError(
+      "invalid_response",
+      `${label} answered ${reply.status} with ${received}, where JSON was expected: ${why}.`,
+      {
+        status: reply.status,
+        endpoint: label,
+        requestId: reply.requestId,
+        detail: received,
+        retryable: true,
+      },
+    );
   }
 
   #url(call: ApiCall): URL {

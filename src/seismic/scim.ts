@@ -1,7 +1,8 @@
 // The SCIM 2.0 calls of the client (`/scim/v2`): users, groups, memberships and schemas, with
 // typed inputs that only allow what Seismic accepts (PATCH is replace-only with a path).
-import { ENDPOINTS } from "./endpoints.js";
+import { ENDPOINTS, type Endpoint, endpointLabel } from "./endpoints.js";
 import { SeismicError } from "./errors.js";
+import type { SeismicLogger } from "./logger.js";
 import {
   SCIM_GROUP_SCHEMA,
   SCIM_PATCH_SCHEMA,
@@ -16,7 +17,7 @@ import {
   ScimUser,
   ScimUserList,
 } from "./models.js";
-import { DEFAULT_PAGE_SIZE, paginate } from "./pagination.js";
+import { DEFAULT_PAGE_SIZE, type PageRequest, paginate } from "./pagination.js";
 import type { RequestPipeline } from "./request.js";
 
 /** Paging and filtering of a SCIM listing. */
@@ -120,9 +121,23 @@ function withSchemas(body: ScimUserInput): ScimUserInput {
 /** SCIM operations over a {@link RequestPipeline}. */
 export class ScimApi {
   readonly #http: RequestPipeline;
+  readonly #logger: SeismicLogger | undefined;
 
-  constructor(http: RequestPipeline) {
+  constructor(http: RequestPipeline, logger?: SeismicLogger) {
     this.#http = http;
+    this.#logger = logger;
+  }
+
+  /** Every item of a listing of `endpoint`, checked and read twice if need be (see paginate). */
+  #iterate<T extends { id: string }>(
+    endpoint: Endpoint,
+    fetchPage: (p: PageRequest) => Promise<ScimListResponse<T>>,
+    count: number | undefined,
+  ): AsyncGenerator<T, void, undefined> {
+    const label = endpointLabel(endpoint);
+    return paginate(fetchPage, count, label, (reason) =>
+      this.#logger?.warn({ endpoint: label, reason }, "listing did not add up; reading it again"),
+    );
   }
 
   listUsers(options: ListOptions = {}): Promise<ScimListResponse<ScimUser>> {
@@ -136,7 +151,11 @@ export class ScimApi {
   iterateUsers(
     options: Omit<ListOptions, "startIndex"> = {},
   ): AsyncGenerator<ScimUser, void, undefined> {
-    return paginate((p) => this.listUsers({ ...options, ...p }), options.count);
+    return this.#iterate(
+      ENDPOINTS.listUsers,
+      (p) => this.listUsers({ ...options, ...p }),
+      options.count,
+    );
   }
 
   getUser(userId: string, signal?: AbortSignal): Promise<ScimUser> {
@@ -223,7 +242,11 @@ export class ScimApi {
   iterateGroups(
     options: Omit<ListOptions, "startIndex"> = {},
   ): AsyncGenerator<ScimGroup, void, undefined> {
-    return paginate((p) => this.listGroups({ ...options, ...p }), options.count);
+    return this.#iterate(
+      ENDPOINTS.listGroups,
+      (p) => this.listGroups({ ...options, ...p }),
+      options.count,
+    );
   }
 
   getGroup(groupId: string, signal?: AbortSignal): Promise<ScimGroup> {
@@ -266,7 +289,11 @@ export class ScimApi {
     groupId: string,
     options: Omit<PageOptions, "startIndex"> = {},
   ): AsyncGenerator<ScimMemberUser, void, undefined> {
-    return paginate((p) => this.listGroupMembers(groupId, { ...options, ...p }), options.count);
+    return this.#iterate(
+      ENDPOINTS.listGroupMembers,
+      (p) => this.listGroupMembers(groupId, { ...options, ...p }),
+      options.count,
+    );
   }
 
   listUserGroups(userId: string, options: PageOptions = {}): Promise<ScimListResponse<ScimGroup>> {
@@ -282,7 +309,11 @@ export class ScimApi {
     userId: string,
     options: Omit<PageOptions, "startIndex"> = {},
   ): AsyncGenerator<ScimGroup, void, undefined> {
-    return paginate((p) => this.listUserGroups(userId, { ...options, ...p }), options.count);
+    return this.#iterate(
+      ENDPOINTS.listUserGroups,
+      (p) => this.listUserGroups(userId, { ...options, ...p }),
+      options.count,
+    );
   }
 
   addUserToGroup(userId: string, groupId: string, signal?: AbortSignal): Promise<void> {

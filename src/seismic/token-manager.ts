@@ -2,6 +2,7 @@
 // flow. There is no refresh token: a new token is minted shortly before the old one expires, one
 // request serves all concurrent callers, and the API path asks for a re-mint once after a 401.
 import type { Dispatcher } from "undici";
+import { decodeJsonBody } from "./body-faults.js";
 import type { Clock } from "./clock.js";
 import type { ResolvedSeismicConfig } from "./config.js";
 import { endpointLabel, expandPath, joinUrl, TOKEN_ENDPOINT } from "./endpoints.js";
@@ -21,7 +22,7 @@ import {
 } from "./retry.js";
 import type { StatsCounter } from "./stats.js";
 import { sendOnce } from "./transport.js";
-import { parseResponse } from "./validation.js";
+import { invalidResponse, parseResponse } from "./validation.js";
 
 /** Lifetime assumed when the token response has no `expires_in` (CODE-oauth-ts uses 3600 s). */
 const DEFAULT_LIFETIME_MS = 3_600_000;
@@ -154,7 +155,14 @@ export class TokenManager implements AccessTokenSource {
       this.#o.firstContact.answered(url.origin);
 
       if (reply.status >= 200 && reply.status < 300) {
-        const token = parseResponse(TokenResponse, safeJson(reply.text), this.#label, {
+        // Never quoted: a token answer that is not JSON may still hold a credential.
+        const decoded = decodeJsonBody(reply.text, reply.header("content-type"), false);
+        if (!decoded.ok) {
+          invalidResponse(this.#label, `the answer was ${decoded.received}`, {
+            status: reply.status,
+          });
+        }
+        const token = parseResponse(TokenResponse, decoded.value, this.#label, {
           status: reply.status,
         });
         const lifetimeMs = token.expires_in ? token.expires_in * 1000 : DEFAULT_LIFETIME_MS;

@@ -7,7 +7,7 @@ import yargs, { type Argv, type CommandModule } from "yargs";
 import { DIALECT_NAMES, type DialectName } from "./dialects.js";
 import type { Simulator } from "./index.js";
 import { startSimulator } from "./index.js";
-import type { FaultOptions, SimulatorOptions } from "./options.js";
+import type { FaultOptions, ListingLies, LyingListing, SimulatorOptions } from "./options.js";
 import { DEFAULT_SCOPES, DEFAULTS } from "./options.js";
 
 export interface SimulateArgs {
@@ -41,6 +41,15 @@ export interface SimulateArgs {
   slowRate: number;
   slowMs: number;
   burst429?: string | undefined;
+  truncateRate: number;
+  garbageRate: number;
+  lieOn?: string | undefined;
+  lieReads?: number | undefined;
+  lieTotalFactor?: number | undefined;
+  lieTotal?: number | undefined;
+  lieNoResourcesAt?: number | undefined;
+  lieDuplicates?: number | undefined;
+  lieIgnoreStartIndex: boolean;
 }
 
 /** "host:port", "[::1]:port" or ":port" => host and port; throws a message naming the flag. */
@@ -68,7 +77,13 @@ export function simulatorOptions(a: SimulateArgs): SimulatorOptions {
       : parseListen(a.authListen, "auth-listen");
   if (auth.host !== api.host) throw new Error("--listen and --auth-listen must use the same host");
   const b = burst(a.burst429);
-  const faulty = a.errorRate > 0 || a.dropRate > 0 || a.slowRate > 0 || b !== undefined;
+  const faulty =
+    a.errorRate > 0 ||
+    a.dropRate > 0 ||
+    a.slowRate > 0 ||
+    a.truncateRate > 0 ||
+    a.garbageRate > 0 ||
+    b !== undefined;
   const o: SimulatorOptions = {
     seed: a.seed,
     users: a.users,
@@ -108,10 +123,30 @@ export function simulatorOptions(a: SimulateArgs): SimulatorOptions {
       dropRate: a.dropRate,
       slowRate: a.slowRate,
       slowMs: a.slowMs,
+      truncateRate: a.truncateRate,
+      garbageRate: a.garbageRate,
       ...(b === undefined ? {} : { burst429: b }),
     };
   }
+  const lies = listingLies(a);
+  if (lies !== undefined) o.listingLies = lies;
   return o;
+}
+
+/** The --lie-* flags as ListingLies, or undefined when none is set. */
+function listingLies(a: SimulateArgs): ListingLies | undefined {
+  const lies: ListingLies = {};
+  if (a.lieTotalFactor !== undefined) lies.totalResultsFactor = a.lieTotalFactor;
+  if (a.lieTotal !== undefined) lies.totalResults = a.lieTotal;
+  if (a.lieNoResourcesAt !== undefined) lies.noResourcesAt = a.lieNoResourcesAt;
+  if (a.lieDuplicates !== undefined) lies.duplicatesAcrossPages = a.lieDuplicates;
+  if (a.lieIgnoreStartIndex) lies.ignoreStartIndex = true;
+  if (Object.keys(lies).length === 0) return undefined;
+  if (a.lieReads !== undefined) lies.reads = a.lieReads;
+  if (a.lieOn !== undefined) {
+    lies.on = a.lieOn.split(",").map((k) => k.trim()) as LyingListing[];
+  }
+  return lies;
 }
 
 function shellQuote(v: string): string {
@@ -274,6 +309,45 @@ function builder(y: Argv): Argv<SimulateArgs> {
     .option("burst-429", {
       type: "string",
       describe: "EVERY:LENGTH, the last LENGTH of every EVERY calls get 429",
+    })
+    .option("truncate-rate", {
+      type: "number",
+      default: 0,
+      describe: "Share of API calls whose successful GET body is cut in half",
+    })
+    .option("garbage-rate", {
+      type: "number",
+      default: 0,
+      describe: "Share of API calls whose successful GET is answered 200 with an HTML page",
+    })
+    .option("lie-total-factor", {
+      type: "number",
+      describe: "Listings report totalResults as this share of the real count (e.g. 0.5)",
+    })
+    .option("lie-total", {
+      type: "number",
+      describe: "Listings report this totalResults whatever the real count",
+    })
+    .option("lie-no-resources-at", {
+      type: "number",
+      describe: "The listing page at this startIndex comes without its Resources key",
+    })
+    .option("lie-duplicates", {
+      type: "number",
+      describe: "Listing pages after the first start this many items early (ids repeat)",
+    })
+    .option("lie-ignore-start-index", {
+      type: "boolean",
+      default: false,
+      describe: "Listings answer the first page whatever startIndex asks for",
+    })
+    .option("lie-on", {
+      type: "string",
+      describe: "Listings that lie: users,groups,members (default all three)",
+    })
+    .option("lie-reads", {
+      type: "number",
+      describe: "Lie only during the first N reads of each listing (default: every read)",
     })
     .strict() as unknown as Argv<SimulateArgs>;
 }

@@ -13,6 +13,7 @@ import { renderGroup, renderUser } from "./render.js";
 import type { ApiContext, Route } from "./router.js";
 import { withMembers } from "./scim-groups.js";
 import { scim } from "./scim-users.js";
+import type { UserRecord } from "./state.js";
 
 function requireEnabled(ctx: ApiContext): void {
   if (!ctx.options.membershipEndpoints) throw noEndpoint(ctx.method, ctx.path);
@@ -44,15 +45,10 @@ function groupUsers(ctx: ApiContext): Reply {
     throw new ScimError(405, `Method ${ctx.method} is not supported on /scim/v2/Groups/{id}/Users`);
   }
   const group = findGroup(ctx.state, ctx.params[0] as string);
-  const page = parsePage(ctx.query);
-  return scim(
-    200,
-    listResponse(
-      [...group.members],
-      page,
-      projected(ctx.query, (u) => renderUser(u, ctx.baseUrl, ctx.options.userActive)),
-    ),
+  const render = projected(ctx.query, (u: UserRecord) =>
+    renderUser(u, ctx.baseUrl, ctx.options.userActive),
   );
+  return scim(200, ctx.listings.page("members", ctx.path, ctx.query, [...group.members], render));
 }
 
 function add(ctx: ApiContext): Reply {

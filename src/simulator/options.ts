@@ -17,6 +17,35 @@ export interface FaultOptions {
   slowMs?: number;
   /** Every `every` API calls, the last `length` of them are answered 429 regardless of the window. */
   burst429?: { every: number; length: number };
+  /** Share of API calls whose successful GET answer has its JSON body cut in half (0..1). */
+  truncateRate?: number;
+  /** Share of API calls whose successful GET answer is a 200 HTML page instead of JSON (0..1). */
+  garbageRate?: number;
+}
+
+/** The paged SCIM listings a {@link ListingLies} can apply to. */
+export type LyingListing = "users" | "groups" | "members";
+
+/**
+ * Ways the paged listings lie about their paging, for testing a client's listing checks. Each is
+ * off unless set; they apply to the listings in `on` (default all three: GET /Users, GET /Groups
+ * and GET /Groups/{id}/Users), during the first `reads` reads of each (a read starts with a
+ * request at startIndex 1; default: every read).
+ */
+export interface ListingLies {
+  on?: LyingListing[];
+  /** Lie only during the first this many reads of each listing (e.g. 1: a re-read is honest). */
+  reads?: number;
+  /** Report totalResults as this share of the real count, rounded down (e.g. 0.5). */
+  totalResultsFactor?: number;
+  /** Report this totalResults whatever the real count (e.g. 1000000). */
+  totalResults?: number;
+  /** The page asked for at this startIndex comes without its Resources key. */
+  noResourcesAt?: number;
+  /** Pages after the first start this many items early: their ids repeat, as many are skipped. */
+  duplicatesAcrossPages?: number;
+  /** Every page is the first one, whatever startIndex asks for. */
+  ignoreStartIndex?: boolean;
 }
 
 export interface SimulatorOptions extends DialectSwitches {
@@ -64,6 +93,8 @@ export interface SimulatorOptions extends DialectSwitches {
   reportingLagMs?: number;
   /** Faults on the API origin; can be changed at run time with `setFaults`. */
   faults?: FaultOptions;
+  /** Paging lies of the list endpoints (default: none). */
+  listingLies?: ListingLies;
   /** Latency added to every API call, in ms. */
   latencyMs?: number;
   /** Clock in ms since the epoch (default Date.now); tests pass a fake one to move time. */
@@ -108,6 +139,7 @@ export interface ResolvedOptions {
   delegatedUserAdmin: boolean;
   reportingLagMs: number | undefined;
   faults: FaultOptions | undefined;
+  listingLies: ListingLies | undefined;
   latencyMs: number;
   now: () => number;
 }
@@ -155,6 +187,7 @@ export function resolveOptions(o: SimulatorOptions = {}): ResolvedOptions {
     delegatedUserAdmin: o.delegatedUserAdmin ?? true,
     reportingLagMs: o.reportingLagMs,
     faults: o.faults,
+    listingLies: o.listingLies,
     latencyMs: o.latencyMs ?? 0,
     now: o.now ?? Date.now,
   };
@@ -182,6 +215,23 @@ export function resolveOptions(o: SimulatorOptions = {}): ResolvedOptions {
     problems.push("reportingTables must be roles, entitlementRoles or none");
   }
   if (!(r.latencyMs >= 0)) problems.push("latencyMs must be >= 0");
+  const lies = r.listingLies;
+  if (lies !== undefined) {
+    if (lies.reads !== undefined) int("listingLies.reads", lies.reads, 1, 1);
+    if (lies.totalResults !== undefined) int("listingLies.totalResults", lies.totalResults, 0, 0);
+    if (lies.noResourcesAt !== undefined)
+      int("listingLies.noResourcesAt", lies.noResourcesAt, 1, 1);
+    if (lies.duplicatesAcrossPages !== undefined)
+      int("listingLies.duplicatesAcrossPages", lies.duplicatesAcrossPages, 1, 1);
+    const f = lies.totalResultsFactor;
+    if (f !== undefined && !(f >= 0 && f <= 1)) {
+      problems.push("listingLies.totalResultsFactor must be within 0..1");
+    }
+    const kinds = ["users", "groups", "members"];
+    if (lies.on?.some((k) => !kinds.includes(k))) {
+      problems.push(`listingLies.on must name listings among ${kinds.join(", ")}`);
+    }
+  }
   if (problems.length > 0) throw new Error(`Invalid simulator options: ${problems.join("; ")}`);
   return r;
 }

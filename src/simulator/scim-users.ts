@@ -6,7 +6,6 @@ import { projected } from "./attributes.js";
 import { userFilter, userNameEquals } from "./filter.js";
 import { type Reply, SCIM_JSON } from "./http.js";
 import { findUser } from "./lookup.js";
-import { listResponse, parsePage } from "./pagination.js";
 import { renderUser } from "./render.js";
 import type { ApiContext, Route } from "./router.js";
 import type { UserRecord } from "./state.js";
@@ -31,16 +30,11 @@ function matchingUsers(ctx: ApiContext): readonly UserRecord[] {
 }
 
 function list(ctx: ApiContext): Reply {
-  const page = parsePage(ctx.query);
   const users = matchingUsers(ctx);
-  return scim(
-    200,
-    listResponse(
-      users,
-      page,
-      projected(ctx.query, (u) => renderUser(u, ctx.baseUrl, ctx.options.userActive)),
-    ),
+  const render = projected(ctx.query, (u: UserRecord) =>
+    renderUser(u, ctx.baseUrl, ctx.options.userActive),
   );
+  return scim(200, ctx.listings.page("users", ctx.path, ctx.query, users, render));
 }
 
 function get(ctx: ApiContext): Reply {

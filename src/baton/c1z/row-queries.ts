@@ -48,6 +48,15 @@ export interface GrantFilter {
   readonly needsExpansion?: boolean;
 }
 
+/** A resource that a grant names but the sync does not hold (see danglingGrantRefs). */
+export interface DanglingRef {
+  readonly key: ResourceKey;
+  /** One grant that names it. */
+  readonly grantId: string;
+  /** Whether the grant names it as its principal or as its entitlement's resource. */
+  readonly as: "principal" | "entitlement";
+}
+
 export interface RowCounts {
   readonly resourceTypes: number;
   readonly resources: number;
@@ -173,6 +182,30 @@ export class RowQueries {
     return row
       ? decodeGrant(bytes(row.data), row.expansion === null ? null : bytes(row.expansion))
       : undefined;
+  }
+
+  /**
+   * Resources of `types` that grants of the sync name, as principal or as their entitlement's
+   * resource, but that the sync does not hold; at most `limit`, in grant order.
+   */
+  danglingGrantRefs(syncId: string, types: readonly string[], limit: number): DanglingRef[] {
+    if (types.length === 0) return [];
+    const marks = types.map(() => "?").join(", ");
+    const missing = (type: string, id: string) =>
+      `not exists (select 1 from ${TABLES.resources} r where r.external_id = ${type} || ':' || ${id} and r.sync_id = g.sync_id)`;
+    const part = (type: string, id: string, as: string) =>
+      `select min(g.id) as row, g.external_id as grant_id, ${type} as t, ${id} as r, '${as}' as k ` +
+      `from ${TABLES.grants} g where g.sync_id = ? and ${type} in (${marks}) and ${missing(type, id)} ` +
+      `group by ${type}, ${id}`;
+    const sql =
+      `select grant_id, t, r, k from (${part("g.principal_resource_type_id", "g.principal_resource_id", "principal")} ` +
+      `union all ${part("g.resource_type_id", "g.resource_id", "entitlement")}) order by row limit ?`;
+    const rows = this.all(sql, [syncId, ...types, syncId, ...types, Math.max(0, limit)]);
+    return rows.map((row) => ({
+      key: { resourceType: String(row.t), resource: String(row.r) },
+      grantId: String(row.grant_id),
+      as: row.k === "entitlement" ? "entitlement" : "principal",
+    }));
   }
 
   counts(syncId: string): RowCounts {

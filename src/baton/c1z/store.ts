@@ -22,6 +22,7 @@ import { DEFAULT_KEEP_SYNCS, deleteOldSyncs } from "./cleanup.js";
 import { writeEnvelope } from "./envelope.js";
 import type { PackedGrants } from "./packed-rows.js";
 import {
+  type DanglingRef,
   type EntitlementFilter,
   type GrantFilter,
   type ResourceFilter,
@@ -94,6 +95,22 @@ export class C1zStore {
     this.assertOpen();
     const run = this.runs.resumable(type);
     return run && { syncId: run.syncId, syncToken: run.syncToken, startedAt: run.startedAt };
+  }
+
+  /**
+   * The finished sync of `type` that this working database holds but that was never saved: the
+   * run that ended it stopped (killed, or save() failed) before the c1z was written. Its rows are
+   * complete, so the next run only saves it. Recognised as the newest sync, ended, with the
+   * syncer's checkpoint still in `sync_token`, in a working database left by an earlier run:
+   * unpacking a c1z clears the tokens of its finished syncs (see working-db.ts), so a saved sync
+   * never looks unsaved.
+   */
+  unsavedFinishedSync(type: SyncType): string | undefined {
+    this.assertOpen();
+    if (this.origin !== "resumed") return undefined;
+    const last = this.runs.list().at(-1);
+    const unsaved = last?.type === type && last.endedAt !== undefined && last.syncToken !== "";
+    return unsaved ? last.syncId : undefined;
   }
 
   /** The newest finished sync of one of `types` (default: any), e.g. a partial sync's parent. */
@@ -302,6 +319,12 @@ export class C1zStore {
     return this.queries.counts(syncId);
   }
 
+  /** Resources that grants of the sync name but the sync lacks (see RowQueries). */
+  danglingGrantRefs(syncId: string, types: readonly string[], limit: number): DanglingRef[] {
+    this.assertOpen();
+    return this.queries.danglingGrantRefs(syncId, types, limit);
+  }
+
   // ── lifecycle ──────────────────────────────────────────────────────────────────────────────
 
   /**
@@ -372,7 +395,9 @@ export class C1zStore {
 export type SyncStore = { waitForCommit?(): void } & Pick<
   C1zStore,
   | "file"
+  | "origin"
   | "latestUnfinishedSync"
+  | "unsavedFinishedSync"
   | "startSync"
   | "setSyncToken"
   | "endSync"
@@ -387,6 +412,8 @@ export type SyncStore = { waitForCommit?(): void } & Pick<
   | "resourcesAfter"
   | "resourcesOfType"
   | "counts"
+  | "danglingGrantRefs"
   | "save"
   | "abandon"
+  | "discard"
 >;

@@ -9,6 +9,7 @@ import { C1zReader } from "../c1z/reader.js";
 import type { SyncStore } from "../c1z/store.js";
 import { openSyncStore } from "../c1z/threaded-store.js";
 import { UsageError } from "../errors.js";
+import { SyncCallError } from "../sync/call-with-retry.js";
 import { connectorClients, inProcessTransport } from "../sync/clients.js";
 import { remoteTransport } from "../sync/remote-transport.js";
 import { runSync, type SyncResult } from "../sync/syncer.js";
@@ -76,9 +77,19 @@ export async function syncCommand(
       onWarning: (m) => ctx.logger.warn(m),
       onProgress: (p) => progress.update(p),
     });
+    ctx.logger.info({ file, syncId: result.syncId }, "sync complete; saving the c1z");
     await store.save();
   } catch (e) {
-    store?.abandon();
+    // A sync refused at Validate stored nothing: a working database this run created goes, one
+    // left by an earlier run stays for its resume.
+    if (
+      store &&
+      e instanceof SyncCallError &&
+      e.call === "Validate" &&
+      store.origin !== "resumed"
+    ) {
+      await store.discard();
+    } else store?.abandon();
     throw e;
   } finally {
     progress.stop();

@@ -3,8 +3,11 @@
 export {
   allGroupMemberIds,
   groupMembersPage,
+  InlineMembersInstead,
+  inlineMembers,
   inlineUserIds,
   type MembersPage,
+  membersEndpointPage,
 } from "./group-members.js";
 export { withProjection } from "./listing-parameters.js";
 export { isMissingRoute, rejectsProjection } from "./missing-route.js";
