@@ -114,6 +114,48 @@ describe("README commands", () => {
     }
   });
 
+  it("actions: --invoke-action disable_user, with --provisioning as written, disables a demo user", async () => {
+    const synced = await sh("npx baton-seismic --demo --file demo.c1z", dir);
+    expect(synced.code).toBe(0);
+    const users = await run(
+      seismicBin,
+      ["c1z", "demo.c1z", "resources", "--resource-type", "user", "-o", "json"],
+      {},
+      dir,
+    );
+    const listed = JSON.parse(users.stdout) as {
+      resources: { id: { resource: string }; annotations: { profile?: { title?: string } }[] }[];
+    };
+    // Not the delegated user (the demo tenant's administrator): the action refuses that one.
+    const user = listed.resources.find((r) =>
+      r.annotations.every((a) => a.profile?.title !== "Seismic Administrator"),
+    );
+    expect(user).toBeDefined();
+    const id = String(user?.id.resource);
+
+    expect(readme).toContain(
+      'npx baton-seismic --demo --provisioning --invoke-action disable_user \\\n  --invoke-action-resource-type user --invoke-action-args \'{"user_id":"<user id>"}\'',
+    );
+    const r = await run(
+      seismicBin,
+      [
+        "--demo",
+        "--provisioning",
+        "--invoke-action",
+        "disable_user",
+        "--invoke-action-resource-type",
+        "user",
+        "--invoke-action-args",
+        JSON.stringify({ user_id: id }),
+      ],
+      { BATON_LOG_LEVEL: "warn" },
+      dir,
+    );
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(`disable_user: disabled user ${id}`);
+  });
+
   it("access reviews: diff of two demo syncs, access and holders, and a dry-run grant", async () => {
     for (let i = 0; i < 2; i++) {
       expect((await run(seismicBin, ["--demo"], { BATON_LOG_LEVEL: "warn" }, dir)).code).toBe(0);

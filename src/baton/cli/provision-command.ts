@@ -3,7 +3,8 @@
  * `--revoke-grant`, `--create-account-*` and `--delete-resource(-type)`. Entitlements, principals
  * and grants are looked up in `--file` (the last sync), and the operation goes through the same
  * gRPC services a platform would call. Each one changes the tenant, so it needs `--provisioning`
- * (`-p`), as in the Go SDK's CLI; without it the run is refused before the connector is built.
+ * (`-p`), as in the Go SDK's CLI; without it the run is refused before the connector is built
+ * (run-or-plan.ts).
  * With `--dry-run` the connector reads as usual and stops at its first write; the plan (reads,
  * then that write, or "nothing to do" when none is needed) is printed, nothing changes, and no
  * `--provisioning` is needed.
@@ -80,18 +81,11 @@ function need(c: Record<string, unknown>, key: string, flag: string, why: string
 }
 
 /** Runs one provisioning operation (or plans it, with `--dry-run`); returns the exit code. */
-export async function provisionCommand(
-  def: ConnectorDefinition,
-  ctx: RunContext,
-): Promise<number> {
-  const c = ctx.config;
-  const op = operation(c);
-  if (!c.provisioning && !c.dryRun) {
-    throw new UsageError(
-      `${OPERATION_FLAGS[op]} changes the system: add --provisioning (-p) to allow it, or --dry-run to see what it would do`,
-    );
-  }
-  return runOrPlan(ctx, ({ out }, dryRun) => runOperation(def, ctx, op, out, dryRun));
+export async function provisionCommand(def: ConnectorDefinition, ctx: RunContext): Promise<number> {
+  const op = operation(ctx.config);
+  return runOrPlan(ctx, OPERATION_FLAGS[op], ({ out }, dryRun) =>
+    runOperation(def, ctx, op, out, dryRun),
+  );
 }
 
 /** Runs one operation, handing each result line to `out`; `dryRun` goes to the connector. */
