@@ -133,21 +133,18 @@ describe("README commands", () => {
     expect(user).toBeDefined();
     const id = String(user?.id.resource);
 
-    expect(readme).toContain(
-      'npx baton-seismic --demo --provisioning --invoke-action disable_user \\\n  --invoke-action-resource-type user --invoke-action-args \'{"user_id":"<user id>"}\'',
-    );
+    const example =
+      'npx baton-seismic --demo --provisioning --invoke-action disable_user \\\n  --invoke-action-resource-type user --invoke-action-args \'{"user_id":"<user id>"}\'';
+    expect(readme).toContain(example);
+    // The shell's work: join the continued line, fill in the id, drop the quotes (no spaces inside).
     const r = await run(
       seismicBin,
-      [
-        "--demo",
-        "--provisioning",
-        "--invoke-action",
-        "disable_user",
-        "--invoke-action-resource-type",
-        "user",
-        "--invoke-action-args",
-        JSON.stringify({ user_id: id }),
-      ],
+      example
+        .replace(/^npx baton-seismic /, "")
+        .replace(" \\\n ", " ")
+        .replace("<user id>", id)
+        .replaceAll("'", "")
+        .split(/\s+/),
       { BATON_LOG_LEVEL: "warn" },
       dir,
     );
