@@ -3,11 +3,10 @@
  * `--revoke-grant`, `--create-account-*` and `--delete-resource(-type)`. Entitlements, principals
  * and grants are looked up in `--file` (the last sync), and the operation goes through the same
  * gRPC services a platform would call. Each one changes the tenant, so it needs `--provisioning`
- * (`-p`), as in the Go SDK's CLI; without it the run is refused before the connector is built
- * (run-or-plan.ts).
- * With `--dry-run` the connector reads as usual and stops at its first write; the plan (reads,
- * then that write, or "nothing to do" when none is needed) is printed, nothing changes, and no
- * `--provisioning` is needed.
+ * (`-p`), as in the Go SDK's CLI; without it the run is refused before the connector is built. With
+ * `--dry-run` the connector reads as usual and stops at its first write; the plan (reads, then
+ * that write, or "nothing to do" when none is needed) is printed, nothing changes, and no
+ * `--provisioning` is needed. Both rules live in run-or-plan.ts, shared with actions.
  */
 import { ResourceDeactivatedSchema } from "../../gen/baton_seismic/v1/annotations_pb.js";
 import {
