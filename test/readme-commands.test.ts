@@ -81,7 +81,7 @@ describe("README commands", () => {
     expect(userId).toBeDefined();
 
     expect(readme).toContain(
-      '--grant-entitlement "group:<group id>:member" --grant-principal "<user id>" --grant-principal-type user',
+      'npx baton-seismic --demo --file demo.c1z --provisioning \\\n  --grant-entitlement "group:<group id>:member" --grant-principal "<user id>" --grant-principal-type user',
     );
     const granted = await run(
       seismicBin,
@@ -112,6 +112,45 @@ describe("README commands", () => {
       expect(listed.stdout).toContain(`${name} (resource type user;`);
       expect(readme).toContain(`| \`${name}\` |`);
     }
+  });
+
+  it("actions: --invoke-action disable_user, with --provisioning as written, disables a demo user", async () => {
+    const synced = await sh("npx baton-seismic --demo --file demo.c1z", dir);
+    expect(synced.code).toBe(0);
+    const users = await run(
+      seismicBin,
+      ["c1z", "demo.c1z", "resources", "--resource-type", "user", "-o", "json"],
+      {},
+      dir,
+    );
+    const listed = JSON.parse(users.stdout) as {
+      resources: { id: { resource: string }; annotations: { profile?: { title?: string } }[] }[];
+    };
+    // Not the delegated user (the demo tenant's administrator): the action refuses that one.
+    const user = listed.resources.find((r) =>
+      r.annotations.every((a) => a.profile?.title !== "Seismic Administrator"),
+    );
+    expect(user).toBeDefined();
+    const id = String(user?.id.resource);
+
+    const example =
+      'npx baton-seismic --demo --provisioning --invoke-action disable_user \\\n  --invoke-action-resource-type user --invoke-action-args \'{"user_id":"<user id>"}\'';
+    expect(readme).toContain(example);
+    // The shell's work: join the continued line, fill in the id, drop the quotes (no spaces inside).
+    const r = await run(
+      seismicBin,
+      example
+        .replace(/^npx baton-seismic /, "")
+        .replace(" \\\n ", " ")
+        .replace("<user id>", id)
+        .replaceAll("'", "")
+        .split(/\s+/),
+      { BATON_LOG_LEVEL: "warn" },
+      dir,
+    );
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(`disable_user: disabled user ${id}`);
   });
 
   it("access reviews: diff of two demo syncs, access and holders, and a dry-run grant", async () => {

@@ -81,6 +81,7 @@ describe("secret redaction (sync and provisioning at debug level)", () => {
       reader.close();
     }
     await step("grant", [
+      "--provisioning",
       "--grant-entitlement",
       grant.entitlement,
       "--grant-principal",
@@ -88,8 +89,9 @@ describe("secret redaction (sync and provisioning at debug level)", () => {
       "--grant-principal-type",
       "user",
     ]);
-    await step("revoke", ["--revoke-grant", revoke]);
+    await step("revoke", ["--provisioning", "--revoke-grant", revoke]);
     await step("create account", [
+      "--provisioning",
       "--create-account-login",
       "redaction.check@example.com",
       "--create-account-email",
@@ -97,7 +99,13 @@ describe("secret redaction (sync and provisioning at debug level)", () => {
       "--create-account-profile",
       '{"given_name":"Red","family_name":"Action","license":"Business"}',
     ]);
-    await step("delete", ["--delete-resource", victim, "--delete-resource-type", "user"]);
+    await step("delete", [
+      "--provisioning",
+      "--delete-resource",
+      victim,
+      "--delete-resource-type",
+      "user",
+    ]);
     await step("sync (console)", ["--log-format", "console"]);
   });
 

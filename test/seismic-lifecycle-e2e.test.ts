@@ -255,11 +255,15 @@ describe("actions through the one-shot CLI flags", () => {
       "--invoke-action-args",
       JSON.stringify({ user_id: id }),
     ];
+    const calls = sim.state.totalCalls();
     const refused = await runSeismic(target, args, quiet);
     expect(refused.code).toBe(2);
+    expect(refused.stdout).toBe("");
     expect(refused.stderr.trim()).toBe(
-      "error: --invoke-action disable_user changes the system: add --provisioning (-p) to allow it",
+      "error: --invoke-action disable_user changes the system: add --provisioning (-p) to allow it, or --dry-run to see what it would do",
     );
+    // Refused before the connector was built: not even a token was asked for.
+    expect(sim.state.totalCalls()).toBe(calls);
     expect((sim.state.user(id) as Json).active).toBe(true);
 
     const r = await runOk(target, ["--provisioning", ...args], quiet);

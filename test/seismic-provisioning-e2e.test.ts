@@ -135,6 +135,49 @@ describe("provisioning through the CLI flags", () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
+  it("refuses each change without --provisioning: one line naming it, exit 2, no Seismic call", async () => {
+    const cases: [string, string[]][] = [
+      [
+        "--grant-entitlement",
+        [
+          "--grant-entitlement",
+          `group:${f.grantGroup}:member`,
+          "--grant-principal",
+          f.newMember,
+          "--grant-principal-type",
+          "user",
+        ],
+      ],
+      ["--revoke-grant", ["--revoke-grant", `group:${f.revokeGroup}:member:user:${f.leaving}`]],
+      [
+        "--create-account-\\*",
+        ["--create-account-login", "refused@example.com", "--create-account-email", "r@x.com"],
+      ],
+      ["--delete-resource", ["--delete-resource", f.deactivated, "--delete-resource-type", "user"]],
+    ];
+    const calls = sim.state.totalCalls();
+    const users = sim.state.userCount();
+    const results = await Promise.all(
+      cases.map(([, args]) => runSeismic(target, ["--file", file, ...args], quiet)),
+    );
+    results.forEach((r, i) => {
+      const flag = cases[i]?.[0] ?? "";
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stdout).toBe("");
+      expect(plainLines(r.stderr)).toEqual([
+        expect.stringMatching(
+          new RegExp(`^error: ${flag} changes the system: add --provisioning \\(-p\\) to allow it`),
+        ),
+      ]);
+    });
+    // Refused before the connector was built: not even a token was asked for.
+    expect(sim.state.totalCalls()).toBe(calls);
+    expect(sim.state.userCount()).toBe(users);
+    expect(sim.state.groupMemberIds(f.grantGroup)).not.toContain(f.newMember);
+    expect(sim.state.groupMemberIds(f.revokeGroup)).toContain(f.leaving);
+    expect(sim.state.user(f.deactivated)?.active).toBe(true);
+  });
+
   it("grants a group membership with one POST; a repeat says already granted and writes nothing", async () => {
     const entitlement = `group:${f.grantGroup}:member`;
     const members = sim.state.groupMemberIds(f.grantGroup) ?? [];

@@ -4,7 +4,7 @@
  * `--invoke-action NAME [--invoke-action-resource-type T] [--invoke-action-args JSON]` runs one
  * through the same ActionService a platform calls, waits for it and prints its result. Invoking
  * changes the system, so it needs `--provisioning`, like grants; with `--dry-run` it is planned
- * instead (run-or-plan.ts) and needs no `--provisioning`.
+ * instead and needs no `--provisioning` (both in run-or-plan.ts).
  */
 import type { JsonObject } from "@bufbuild/protobuf";
 import type { Field } from "../../gen/c1/config/v1/config_pb.js";
@@ -70,14 +70,11 @@ export async function actionCommand(def: ConnectorDefinition, ctx: RunContext): 
     );
   }
   const invoke = typeof c.invokeAction === "string" ? c.invokeAction : undefined;
-  if (invoke && !c.provisioning && !c.dryRun) {
-    throw new UsageError(
-      `--invoke-action ${invoke} changes the system: add --provisioning (-p) to allow it`,
-    );
-  }
-  const args = invoke ? parseActionArgs(c.invokeActionArgs) : {};
-  if (!invoke) return listOrInvoke(def, ctx, undefined, args, { out: print, err: print });
-  return runOrPlan(ctx, (io, dryRun) => listOrInvoke(def, ctx, invoke, args, io, dryRun));
+  if (!invoke) return listOrInvoke(def, ctx, undefined, {}, { out: print, err: print });
+  const args = parseActionArgs(c.invokeActionArgs);
+  return runOrPlan(ctx, `--invoke-action ${invoke}`, (io, dryRun) =>
+    listOrInvoke(def, ctx, invoke, args, io, dryRun),
+  );
 }
 
 const print = (line: string) => process.stdout.write(`${line}\n`);

@@ -2,9 +2,11 @@
  * One-shot provisioning, the Baton CLI way: `--grant-entitlement/--grant-principal(-type)`,
  * `--revoke-grant`, `--create-account-*` and `--delete-resource(-type)`. Entitlements, principals
  * and grants are looked up in `--file` (the last sync), and the operation goes through the same
- * gRPC services a platform would call, with provisioning switched on. With `--dry-run` the
- * connector reads as usual and stops at its first write; the plan (reads, then that write, or
- * "nothing to do" when none is needed) is printed and nothing changes.
+ * gRPC services a platform would call. Each one changes the tenant, so it needs `--provisioning`
+ * (`-p`), as in the Go SDK's CLI; without it the run is refused before the connector is built. With
+ * `--dry-run` the connector reads as usual and stops at its first write; the plan (reads, then
+ * that write, or "nothing to do" when none is needed) is printed, nothing changes, and no
+ * `--provisioning` is needed. Both rules live in run-or-plan.ts, shared with actions.
  */
 import { ResourceDeactivatedSchema } from "../../gen/baton_seismic/v1/annotations_pb.js";
 import {
@@ -41,7 +43,17 @@ export function wantsProvisioning(c: Record<string, unknown>): boolean {
   return Boolean(c.dryRun) || namesProvisioningOperation(c);
 }
 
-function operation(c: Record<string, unknown>): "grant" | "revoke" | "create-account" | "delete" {
+type Operation = "grant" | "revoke" | "create-account" | "delete";
+
+/** The flag that names each operation, for the refusal without `--provisioning`. */
+const OPERATION_FLAGS: Record<Operation, string> = {
+  grant: "--grant-entitlement",
+  revoke: "--revoke-grant",
+  "create-account": "--create-account-*",
+  delete: "--delete-resource",
+};
+
+function operation(c: Record<string, unknown>): Operation {
   const ops = [
     c.grantEntitlement || c.grantPrincipal ? "grant" : undefined,
     c.revokeGrant ? "revoke" : undefined,
@@ -49,7 +61,7 @@ function operation(c: Record<string, unknown>): "grant" | "revoke" | "create-acc
       ? "create-account"
       : undefined,
     c.deleteResource ? "delete" : undefined,
-  ].filter((o): o is "grant" | "revoke" | "create-account" | "delete" => o !== undefined);
+  ].filter((o): o is Operation => o !== undefined);
   if (ops.length > 1) {
     throw new UsageError(`choose one provisioning operation at a time (got: ${ops.join(", ")})`);
   }
@@ -68,19 +80,22 @@ function need(c: Record<string, unknown>, key: string, flag: string, why: string
 }
 
 /** Runs one provisioning operation (or plans it, with `--dry-run`); returns the exit code. */
-export function provisionCommand(def: ConnectorDefinition, ctx: RunContext): Promise<number> {
-  return runOrPlan(ctx, ({ out }, dryRun) => runOperation(def, ctx, out, dryRun));
+export async function provisionCommand(def: ConnectorDefinition, ctx: RunContext): Promise<number> {
+  const op = operation(ctx.config);
+  return runOrPlan(ctx, OPERATION_FLAGS[op], ({ out }, dryRun) =>
+    runOperation(def, ctx, op, out, dryRun),
+  );
 }
 
 /** Runs one operation, handing each result line to `out`; `dryRun` goes to the connector. */
 async function runOperation(
   def: ConnectorDefinition,
   ctx: RunContext,
+  op: Operation,
   out: (line: string) => void,
   dryRun?: DryRunRecorder,
 ): Promise<number> {
   const c = ctx.config;
-  const op = operation(c);
   const instance = await def.create(c, {
     logger: ctx.logger,
     scrubber: ctx.scrubber,

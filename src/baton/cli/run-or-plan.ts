@@ -1,10 +1,13 @@
 /**
  * Runs a one-shot change, or with `--dry-run` plans it: the connector reads as usual and stops at
  * its first write, and the plan (the reads, then that write, or "nothing to do" when none is
- * needed) is printed instead of the operation's own result. Shared by provisioning operations and
- * actions, so every one-shot change honours `--dry-run` the same way.
+ * needed) is printed instead of the operation's own result. A real change needs `--provisioning`
+ * (`-p`), as in the Go SDK's CLI, and is refused here before the operation builds the connector,
+ * so nothing reaches the system. Shared by provisioning operations and actions, so every one-shot
+ * change honours `--provisioning` and `--dry-run` the same way.
  */
 import { DryRunRecorder } from "../dry-run.js";
+import { UsageError } from "../errors.js";
 import type { RunContext } from "./run-context.js";
 
 /** Where an operation prints: result lines on stdout, failure lines on stderr. */
@@ -16,8 +19,20 @@ export interface OperationOutput {
 /** One change; `dryRun` is handed to the connector when set. Returns the exit code. */
 export type Operation = (io: OperationOutput, dryRun?: DryRunRecorder) => Promise<number>;
 
-/** Runs `operation`, or plans it when `--dry-run` is set; returns the exit code. */
-export async function runOrPlan(ctx: RunContext, operation: Operation): Promise<number> {
+/**
+ * Runs `operation`, or plans it when `--dry-run` is set; returns the exit code. `change` names
+ * the flag that asked for it, for the refusal when `--provisioning` is missing.
+ */
+export async function runOrPlan(
+  ctx: RunContext,
+  change: string,
+  operation: Operation,
+): Promise<number> {
+  if (!ctx.config.provisioning && !ctx.config.dryRun) {
+    throw new UsageError(
+      `${change} changes the system: add --provisioning (-p) to allow it, or --dry-run to see what it would do`,
+    );
+  }
   const print = (line: string) => process.stdout.write(`${ctx.scrubber.scrub(line)}\n`);
   const printErr = (line: string) => process.stderr.write(`${ctx.scrubber.scrub(line)}\n`);
   if (!ctx.config.dryRun) return operation({ out: print, err: printErr });

@@ -96,7 +96,8 @@ export const standardFields: readonly Field[] = [
     kind: "boolean",
     group: "Provisioning",
     default: false,
-    description: "Enable provisioning (grant, revoke, create and delete accounts).",
+    description:
+      "Allow changes: one-shot grant, revoke, account creation, deletion and actions (not needed with --dry-run), and the provisioning calls of serve and service mode.",
   },
   {
     name: "ticketing",
