@@ -4,8 +4,8 @@
 // per origin, until its first HTTP answer:
 // - nothing there (connection refused, DNS failure, host or network unreachable, connect
 //   timeout): no retry at all;
-// - connected but silent (headers or body timeout): one more attempt, so the call ends within
-//   two request timeouts;
+// - connected but silent (headers or body timeout): one more attempt with half the timeout
+//   (request.ts), so the call ends within one and a half request timeouts;
 // - anything else (a reset after connecting: something is listening): the normal retries.
 // Once the origin has answered, every failure gets the configured retries, as before.
 import type { NetworkFailure } from "./retry.js";

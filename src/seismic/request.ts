@@ -176,6 +176,10 @@ export class RequestPipeline {
 
     let retries = 0;
     let rateLimitedTimes = 0;
+    // A new host that stayed silent for a whole timeout gets one shorter look (first-contact.ts),
+    // so a wrong address costs one and a half timeouts, not two.
+    let timeouts = config.timeouts;
+    const timedOutAfter: number[] = [];
     let reauthenticated = false;
     const log = { requestId, endpoint: label, credential };
     try {
@@ -203,8 +207,8 @@ export class RequestPipeline {
             headers: { ...headers, authorization: `Bearer ${token}` },
             body,
             signal,
-            headersTimeoutMs: config.timeouts.headersMs,
-            bodyTimeoutMs: config.timeouts.bodyMs,
+            headersTimeoutMs: timeouts.headersMs,
+            bodyTimeoutMs: timeouts.bodyMs,
           });
         } catch (error) {
           limiter.settle(admission);
@@ -220,7 +224,15 @@ export class RequestPipeline {
           const failure = classifyNetworkError(error);
           const retryable = failure.transient && (isIdempotent(endpoint.method) || failure.notSent);
           const contact = this.#o.firstContact.verdict(url.origin, failure, config.maxRetries);
+          if (failure.timeout) timedOutAfter.push(timeouts.headersMs);
           if (retryable && retries < contact.maxRetries) {
+            if (contact.neverAnswered && failure.timeout) {
+              timeouts = {
+                ...timeouts,
+                headersMs: Math.max(1, Math.ceil(timeouts.headersMs / 2)),
+                bodyMs: Math.max(1, Math.ceil(timeouts.bodyMs / 2)),
+              };
+            }
             // A silent new host already cost a whole timeout: try once more at once.
             const delayMs =
               contact.neverAnswered && failure.timeout
@@ -245,6 +257,7 @@ export class RequestPipeline {
             attempt,
             error,
             contact.neverAnswered,
+            timedOutAfter,
           );
         }
         this.#o.firstContact.answered(url.origin);
@@ -458,15 +471,17 @@ export class RequestPipeline {
     attempts: number,
     cause: unknown,
     neverAnswered: boolean,
+    timedOutAfter: readonly number[],
   ): SeismicError {
     const origin = this.#o.config.apiUrl.origin;
+    const waits = timedOutAfter.length > 1 ? ` (${timedOutAfter.join(" ms, then ")} ms)` : "";
     const what = failure.timeout ? "timed out" : `failed (${failure.code})`;
     if (neverAnswered) {
       // Nothing has ever answered there: most likely a wrong address, which retrying later
       // will not mend; say which flag to check and do not let hosts retry it.
       return new SeismicError(
         "network",
-        `${label} to ${origin} ${what} after ${attempts} attempt${attempts === 1 ? "" : "s"}, and nothing has answered at that address yet: check --seismic-api-url (${origin}) and the network.`,
+        `${label} to ${origin} ${what} after ${attempts} attempt${attempts === 1 ? "" : "s"}${waits}, and nothing has answered at that address yet: check --seismic-api-url (${origin}) and the network.`,
         { endpoint: label, credential, requestId, retryable: false, cause },
       );
     }

@@ -109,6 +109,8 @@ export class TokenManager implements AccessTokenSource {
     if (config.scopes.length > 0) form.set("scope", config.scopes.join(" "));
     const body = form.toString();
 
+    // As for API calls (request.ts): a silent new host gets one more look with half the timeout.
+    let timeouts = config.timeouts;
     for (let retry = 0; ; retry++) {
       const startedAt = clock.now();
       stats.tokenRequests++;
@@ -123,14 +125,21 @@ export class TokenManager implements AccessTokenSource {
             "user-agent": config.userAgent,
           },
           body,
-          headersTimeoutMs: config.timeouts.headersMs,
-          bodyTimeoutMs: config.timeouts.bodyMs,
+          headersTimeoutMs: timeouts.headersMs,
+          bodyTimeoutMs: timeouts.bodyMs,
         });
       } catch (error) {
         notify(this.#o.observer, "tokenRequest", { outcome: "failed", status: "network" });
         const failure = classifyNetworkError(error);
         const contact = this.#o.firstContact.verdict(url.origin, failure, config.maxRetries);
         if (failure.transient && retry < contact.maxRetries) {
+          if (contact.neverAnswered && failure.timeout) {
+            timeouts = {
+              ...timeouts,
+              headersMs: Math.max(1, Math.ceil(timeouts.headersMs / 2)),
+              bodyMs: Math.max(1, Math.ceil(timeouts.bodyMs / 2)),
+            };
+          }
           await this.#wait(
             retry,
             contact.neverAnswered && failure.timeout
