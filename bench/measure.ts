@@ -1,12 +1,13 @@
 // Runs the real one-shot sync (the built binary) as a child process against a simulator and
 // measures it: wall time, peak RSS of the connector process (VmHWM, sampled from /proc), the
-// API calls the simulator served per endpoint, 429s, and the c1z size.
+// API calls the simulator served per endpoint, 429s, and the c1z size. `runMeasured` times any
+// other run of the binary the same way (the c1z views benchmark).
 import { spawn } from "node:child_process";
 import { readFileSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Simulator } from "../src/simulator/index.js";
 
-const bin = fileURLToPath(new URL("../src/main.js", import.meta.url));
+export const bin = fileURLToPath(new URL("../src/main.js", import.meta.url));
 
 export interface RunFigures {
   wallS: number;
@@ -46,6 +47,34 @@ export async function runSync(
     "--log-level=warn",
     "--log-format=json",
   ];
+  const run = await runMeasured(args, true);
+  if (run.code !== 0)
+    throw new Error(`sync failed (exit ${run.code}):\n${run.stderr.slice(-3000)}`);
+  return {
+    wallS: run.wallS,
+    peakRssMb: run.peakRssMb,
+    summary: run.stdout,
+    c1zBytes: statSync(file).size,
+  };
+}
+
+/** What one measured run of the binary did. */
+export interface MeasuredRun {
+  code: number | null;
+  wallS: number;
+  peakRssMb: number;
+  /** Bytes and lines written to stdout (kept in `stdout` only when asked: a view can print 400 MB). */
+  stdoutBytes: number;
+  lines: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `node args…` (the binary and its arguments) as a child, sampling its peak RSS. */
+export async function runMeasured(
+  args: readonly string[],
+  keepStdout: boolean,
+): Promise<MeasuredRun> {
   const started = performance.now();
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
   let peakKb = 0;
@@ -54,9 +83,13 @@ export async function runSync(
     if (kb !== undefined) peakKb = Math.max(peakKb, kb);
   }, 25);
   let stdout = "";
+  let stdoutBytes = 0;
+  let lines = 0;
   let stderr = "";
   child.stdout.on("data", (d: Buffer) => {
-    stdout += d;
+    stdoutBytes += d.length;
+    for (let i = d.indexOf(10); i !== -1; i = d.indexOf(10, i + 1)) lines++;
+    if (keepStdout) stdout += d;
   });
   child.stderr.on("data", (d: Buffer) => {
     stderr += d;
@@ -64,8 +97,7 @@ export async function runSync(
   const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
   clearInterval(sampler);
   const wallS = (performance.now() - started) / 1000;
-  if (code !== 0) throw new Error(`sync failed (exit ${code}):\n${stderr.slice(-3000)}`);
-  return { wallS, peakRssMb: peakKb / 1024, summary: stdout, c1zBytes: statSync(file).size };
+  return { code, wallS, peakRssMb: peakKb / 1024, stdoutBytes, lines, stdout, stderr };
 }
 
 /**
