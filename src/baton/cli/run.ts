@@ -72,7 +72,7 @@ export async function runCli(def: ConnectorDefinition, args: readonly string[]):
       "health",
       "Probe a running `serve` with grpc.health.v1.Health/Check: prints SERVING and exits 0, else exits 1 saying why",
       (y) => healthBuilder(withOptions(y)),
-      (argv) => withContext(def, argv, (ctx) => healthCommand(ctx, argv as HealthArgs)),
+      (argv) => withContext(def, argv, (ctx) => healthCommand(ctx.config, argv as HealthArgs)),
     )
     .command(
       "capabilities",

@@ -128,7 +128,7 @@ async function checkReachable(remote: {
   keyFile?: string;
 }): Promise<void> {
   const r = await probeHealth({ ...remote, timeoutMs: 10_000 });
-  if (r.ok || !["UNREACHABLE", "TLS", "TIMEOUT"].includes(r.status)) return;
+  if (r.ok || !r.noAnswer) return;
   throw new UsageError(`--connector-addr (BATON_CONNECTOR_ADDR): ${r.message}`, 1);
 }
 
