@@ -4,7 +4,8 @@
  * default) or one JSON document (`-o json`, messages in proto-JSON). It reads the sync a Baton
  * reader would (latest finished; `--sync-id` to choose). Rows stream from the file page by page
  * (C1zReader's `iterate…` walks), so a 100,000-user sync's 700,000 grants print in bounded
- * memory. A missing or foreign file is reported in one line with exit code 1.
+ * memory. A missing or foreign file is reported in one line with exit code 2, a damaged one
+ * with 1 (see exit-codes.ts).
  */
 import { type DescMessage, type MessageShape, toJson } from "@bufbuild/protobuf";
 import type { Argv, CommandModule } from "yargs";
@@ -22,6 +23,7 @@ import { C1zError } from "../c1z/c1z-error.js";
 import { C1zReader, type C1zStats } from "../c1z/reader.js";
 import type { SyncRun } from "../c1z/sync-runs.js";
 import { c1zTypeRegistry } from "../c1z/type-registry.js";
+import { exitCodeOf } from "./exit-codes.js";
 import { OutputSink, stdoutSink, type TextWriter } from "./output-sink.js";
 
 export type { TextWriter };
@@ -50,8 +52,9 @@ export interface C1zCommandArgs {
 }
 
 /**
- * Prints the requested view of `args.file` to `stdout` and returns the exit code: 0, or 1 after
- * one `error: …` line on `stderr` when the file cannot be read. Rows are streamed from the file a
+ * Prints the requested view of `args.file` to `stdout` and returns the exit code: 0, or 2 (a
+ * missing or foreign file, an unknown sync id) or 1 (a damaged file) after one `error: …` line
+ * on `stderr`. Rows are streamed from the file a
  * page at a time (tables make two passes: column widths, then rows), so memory stays bounded
  * whatever the file's size; a reader that closes the pipe early just ends the output.
  */
@@ -84,7 +87,7 @@ export async function runC1zCommand(
     stderr.write(
       `error: ${err instanceof C1zError ? message : `reading ${args.file}: ${message}`}\n`,
     );
-    return 1;
+    return exitCodeOf(err);
   } finally {
     reader?.close();
   }

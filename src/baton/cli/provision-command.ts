@@ -11,6 +11,7 @@ import {
 } from "../../gen/c1/connector/v2/annotation_grant_pb.js";
 import { ResourceDoesNotExistSchema } from "../../gen/c1/connector/v2/annotation_resource_pb.js";
 import { has } from "../annotations.js";
+import { C1zError } from "../c1z/c1z-error.js";
 import { C1zReader } from "../c1z/reader.js";
 import { UsageError } from "../errors.js";
 import { resourceKey } from "../ids.js";
@@ -118,7 +119,11 @@ export async function provisionCommand(def: ConnectorDefinition, ctx: RunContext
       );
       return 0;
     }
-    const reader = await C1zReader.open(String(c.file));
+    const reader = await C1zReader.open(String(c.file)).catch((e: unknown) => {
+      if (!(e instanceof C1zError)) throw e;
+      const hint = e.code === "not-found" ? "; run a sync into it first" : "";
+      throw new C1zError(e.code, `--file (BATON_FILE): ${e.message}${hint}`);
+    });
     try {
       if (op === "grant") {
         const eid = need(c, "grantEntitlement", "--grant-entitlement", "with --grant-principal");

@@ -3,9 +3,11 @@
  * secret scrubbing, and turn failures into one clear line and an exit code.
  */
 import { Code, ConnectError } from "@connectrpc/connect";
+import { C1zError } from "../c1z/c1z-error.js";
 import { UsageError } from "../errors.js";
 import { SyncCallError } from "../sync/call-with-retry.js";
 import type { ConnectorDefinition } from "./definition.js";
+import { exitCodeOf } from "./exit-codes.js";
 import { camelName, type Field } from "./fields.js";
 import { createLogger, type Logger, SecretScrubber } from "./logger.js";
 import { resolveConfig } from "./resolve-config.js";
@@ -64,10 +66,9 @@ export function makeRunContext(
  */
 export function reportFailure(err: unknown, scrubber: SecretScrubber, debug: boolean): number {
   const write = (s: string) => process.stderr.write(`${scrubber.scrub(s)}\n`);
-  let code = 1;
-  if (err instanceof UsageError) {
+  const code = exitCodeOf(err);
+  if (err instanceof UsageError || err instanceof C1zError) {
     write(`error: ${err.message}`);
-    code = err.exitCode;
   } else if (err instanceof SyncCallError) {
     write(`error: ${err.message}`);
   } else if (err instanceof ConnectError) {

@@ -14,6 +14,7 @@ import { suggestion } from "./resolve-config.js";
 import { allFields, makeRunContext, type RunContext, reportFailure } from "./run-context.js";
 import { capabilitiesDocument, configDocument } from "./schema-commands.js";
 import { serveCommand } from "./serve-command.js";
+import { installDefaultStop } from "./stop-signals.js";
 import { refuseUnsupported, syncCommand } from "./sync-command.js";
 import { typedFlags, yargsOptions } from "./yargs-options.js";
 
@@ -40,6 +41,8 @@ async function withContext(
 
 /** Parses `args` and runs the chosen command; sets `process.exitCode`. */
 export async function runCli(def: ConnectorDefinition, args: readonly string[]): Promise<void> {
+  // As PID 1 (a container without an init) a signal without a handler is ignored.
+  installDefaultStop();
   const fields = allFields(def);
   // The configuration flags belong to the commands that use them, so `simulate`, `c1z` and the
   // schema commands show (and accept) only their own.

@@ -1,10 +1,13 @@
 /**
  * The default command: a one-shot sync into `--file`, of this process's connector (through an
  * in-memory transport) or of a remote one (`--connector-addr`). The previous file is replaced only
- * when the sync finishes; a failed or killed sync resumes on the next run.
+ * when the sync finishes; a failed or killed sync resumes on the next run. SIGTERM or SIGINT
+ * stops it cleanly: no further calls, fetched pages stored with their checkpoint, one line
+ * saying it will resume, exit 143 or 130.
  */
 import { statSync } from "node:fs";
 import type { Transport } from "@connectrpc/connect";
+import { C1zError } from "../c1z/c1z-error.js";
 import { C1zReader } from "../c1z/reader.js";
 import type { SyncStore } from "../c1z/store.js";
 import { openSyncStore } from "../c1z/threaded-store.js";
@@ -17,9 +20,33 @@ import { probeHealth } from "./health-probe.js";
 import { stderrLine } from "./live-line.js";
 import { ProgressReporter, type TypeCounts } from "./progress.js";
 import type { RunContext } from "./run-context.js";
+import { signalExitCode, stopOnSignals } from "./stop-signals.js";
 
 /** Runs a sync and prints its summary; returns the exit code. */
 export async function syncCommand(
+  def: ConnectorDefinition,
+  ctx: RunContext,
+  signal: AbortSignal,
+): Promise<number> {
+  const stop = stopOnSignals(signal);
+  try {
+    return await syncUntilStopped(def, ctx, stop.signal);
+  } catch (e) {
+    const received = stop.received();
+    if (!received) throw e;
+    // Pages fetched before the signal were stored with their checkpoint (runSync flushes them,
+    // the store's abandon commits what the writer thread holds), so the next run resumes.
+    ctx.logger.warn(
+      { signal: received, file: String(ctx.config.file) },
+      `sync interrupted by ${received}: what was fetched is stored; the next run with the same --file resumes where this one stopped`,
+    );
+    return signalExitCode(received);
+  } finally {
+    stop.dispose();
+  }
+}
+
+async function syncUntilStopped(
   def: ConnectorDefinition,
   ctx: RunContext,
   signal: AbortSignal,
@@ -41,6 +68,10 @@ export async function syncCommand(
     instance = await def.create(c, { logger: ctx.logger, scrubber: ctx.scrubber });
     transport = inProcessTransport(instance.connector, { provisioning: false });
   }
+  if (signal.aborted) {
+    await instance?.close();
+    throw signal.reason;
+  }
   const connector = instance?.connector;
   const live = process.stderr.isTTY && ctx.format === "console" ? stderrLine : undefined;
   const progress = new ProgressReporter({
@@ -51,7 +82,9 @@ export async function syncCommand(
   let result: SyncResult;
   let store: SyncStore | undefined;
   try {
-    store = await openSyncStore(file);
+    store = await openSyncStore(file).catch((e: unknown) => {
+      throw e instanceof C1zError ? new C1zError(e.code, `--file (BATON_FILE): ${e.message}`) : e;
+    });
     result = await runSync(connectorClients(transport), store, {
       concurrency: Number(c.workers ?? 4),
       checkpointIntervalMs: Number(c.checkpointIntervalMs ?? 1000),
