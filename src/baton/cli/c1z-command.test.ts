@@ -147,22 +147,27 @@ describe("c1z command", () => {
     expect(stats.counts).toEqual({ resourceTypes: 2, resources: 4, entitlements: 2, grants: 3 });
   });
 
-  it("reports unreadable files in one line with exit code 1", async () => {
+  it("reports files that are missing or not a c1z in one line with exit code 2", async () => {
     const dir = tempDir();
     const missing = await run({ view: "resources" }, join(dir, "nope.c1z"));
     expect(missing).toEqual({
-      code: 1,
+      code: 2,
       stdout: "",
       stderr: `error: ${join(dir, "nope.c1z")}: no such file\n`,
     });
     writeFileSync(join(dir, "bad.c1z"), "not a c1z");
     const bad = await run({ view: "grants" }, join(dir, "bad.c1z"));
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2);
     expect(bad.stderr).toBe(
       `error: ${join(dir, "bad.c1z")}: not a c1z file (expected C1ZF header)\n`,
     );
     const unknown = await run({ view: "grants", syncId: "x" }, file);
     expect(unknown.stderr).toBe("error: no sync with id x in this c1z\n");
+    expect(unknown.code).toBe(2);
+    // A damaged file is a failure to read it, not a wrong argument.
+    const damaged = join(dir, "damaged.c1z");
+    writeFileSync(damaged, Buffer.concat([Buffer.from("C1ZF\0"), Buffer.from("not zstd")]));
+    expect(await run({ view: "grants" }, damaged)).toMatchObject({ code: 1 });
   });
 
   it("is wired into yargs as `c1z <file> <view>` with its flags", async () => {

@@ -35,6 +35,8 @@ export interface HealthProbeOptions {
   timeoutMs: number;
   /** Health service name; "" is the whole server. */
   service?: string;
+  /** The flags the messages name: the address's (default `--addr`) and the timeout's ("" for none). */
+  flags?: { address: string; timeout: string };
 }
 
 export type HealthProbeResult =
@@ -125,8 +127,8 @@ export function explainFailure(err: unknown, address: string, tls: boolean): Hea
     status: "ERROR",
     noAnswer: true,
     message: tls
-      ? `${address}: the connection failed (${message}); check that --addr points at \`serve\``
-      : `${address}: the connection failed (${message}); if the server serves TLS, pass --tls-client-ca with the CA that signed its certificate, and check that --addr points at \`serve\` (plain HTTP is not gRPC)`,
+      ? `${address}: the connection failed (${message}); check that the address is the one \`serve\` listens on`
+      : `${address}: the connection failed (${message}); if the server serves TLS, pass --tls-client-ca with the CA that signed its certificate, and check that the address is the one \`serve\` listens on (plain HTTP is not gRPC)`,
   };
 }
 
@@ -181,12 +183,12 @@ function explainAnswer(
   };
 }
 
-function timedOut(address: string): HealthProbeResult {
+function timedOut(address: string, timeoutFlag = "--timeout"): HealthProbeResult {
   return {
     ok: false,
     status: "TIMEOUT",
     noAnswer: true,
-    message: `${address} did not answer within the timeout; check the address, the port and any firewall, or raise --timeout`,
+    message: `${address} did not answer within the timeout; check the address, the port and any firewall${timeoutFlag ? `, or raise ${timeoutFlag}` : ""}`,
   };
 }
 
@@ -250,7 +252,7 @@ export function servingStatus(frame: Buffer): number {
 
 /** Calls Health/Check once; never throws except a UsageError for bad flags or unusable files. */
 export async function probeHealth(o: HealthProbeOptions): Promise<HealthProbeResult> {
-  const { host, port } = dialAddress(o.address, "--addr");
+  const { host, port } = dialAddress(o.address, o.flags?.address ?? "--addr");
   if (Boolean(o.certFile) !== Boolean(o.keyFile))
     throw new UsageError("--tls-cert and --tls-key go together: give both for mTLS, or neither");
   const tls = Boolean(o.caFile || o.certFile);
@@ -277,7 +279,10 @@ export async function probeHealth(o: HealthProbeOptions): Promise<HealthProbeRes
       else session?.destroy();
       resolve(result);
     };
-    const timer = setTimeout(() => finish(timedOut(o.address), false), o.timeoutMs);
+    const timer = setTimeout(
+      () => finish(timedOut(o.address, o.flags?.timeout), false),
+      o.timeoutMs,
+    );
     try {
       session = connect(`${tls ? "https" : "http"}://${authority}`, options);
     } catch (err) {

@@ -31,11 +31,7 @@ async function withContext(
     refuseUnsupported(ctx.config);
     process.exitCode = await action(ctx, controller.signal);
   } catch (e) {
-    process.exitCode = reportFailure(
-      e,
-      ctx?.scrubber ?? new SecretScrubber(),
-      ctx?.config.logLevel === "debug",
-    );
+    process.exitCode = reportFailure(e, ctx?.scrubber ?? new SecretScrubber(), ctx?.logger);
   }
 }
 
@@ -48,10 +44,15 @@ export async function runCli(def: ConnectorDefinition, args: readonly string[]):
   // schema commands show (and accept) only their own.
   const options = yargsOptions(fields);
   const withOptions = (y: Argv) => y.options(options);
+  // The logging flags are global: every subcommand (`c1z`, `simulate`, …) accepts them.
+  const logging = yargsOptions(fields.filter((f) => f.group === "Logging"));
   let cli: Argv = yargs([...args])
     .scriptName(def.name)
     .usage(`$0 [command] [flags]\n\n${def.description}`)
     .version(def.version)
+    .options(
+      Object.fromEntries(Object.entries(logging).map(([k, o]) => [k, { ...o, global: true }])),
+    )
     .strict()
     .wrap(Math.min(110, process.stdout.columns || 110))
     .command(
@@ -95,16 +96,25 @@ export async function runCli(def: ConnectorDefinition, args: readonly string[]):
     )
     .command(c1zCommand);
   for (const c of def.commands ?? []) cli = cli.command(c);
+  const commandNames = [
+    "serve",
+    "health",
+    "capabilities",
+    "config",
+    "c1z",
+    ...(def.commands ?? []).map((c) => String(c.command ?? "").split(" ")[0] ?? ""),
+  ];
   await cli
     .fail((msg, err) => {
       // yargs' own parse errors (YError) are user mistakes too; anything else is a bug: rethrow.
       if (err && !(err instanceof UsageError) && err.name !== "YError") throw err;
       process.stderr.write(
-        `error: ${usageMessage(err?.message ?? msg, args, fields)}\nRun \`${def.name} --help\` for the flags.\n`,
+        `error: ${usageMessage(err?.message ?? msg, args, fields, commandNames)}\nRun \`${def.name} --help\` for the flags.\n`,
       );
       process.exit(2);
     })
     .help()
+    .alias("help", "h")
     .parseAsync();
 }
 
@@ -117,6 +127,7 @@ export function usageMessage(
   msg: string,
   args: readonly string[],
   fields: readonly { name: string }[],
+  commands: readonly string[] = [],
 ): string {
   const missing = /^Not enough arguments following: (.+)$/.exec(msg);
   if (missing?.[1]) return `--${missing[1]} needs a value`;
@@ -133,9 +144,17 @@ export function usageMessage(
       const typed = args.some(
         (a) => a === `--${name}` || a.startsWith(`--${name}=`) || a === `-${name}`,
       );
-      return typed
-        ? `unknown flag ${name.length === 1 ? "-" : "--"}${name}${suggestion(name, names, "--")}`
-        : `unknown command or argument "${name}"`;
+      if (!typed) return `unknown command or argument "${name}"`;
+      const flag = `${name.length === 1 ? "-" : "--"}${name}`;
+      // A flag of another command: say so, rather than suggest the very flag that was typed.
+      if (names.includes(name))
+        return `${flag} is not a flag of \`${commandOf(args, commands)}\`; see its --help`;
+      return `unknown flag ${flag}${suggestion(name, names, "--")}`;
     })
     .join("; ");
+}
+
+/** The subcommand `args` run (the first word that is not a flag), for messages. */
+function commandOf(args: readonly string[], commands: readonly string[]): string {
+  return args.find((a) => commands.includes(a)) ?? "the default command";
 }

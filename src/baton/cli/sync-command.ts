@@ -6,17 +6,15 @@
  * saying it will resume, exit 143 or 130.
  */
 import { statSync } from "node:fs";
-import type { Transport } from "@connectrpc/connect";
 import { C1zError } from "../c1z/c1z-error.js";
 import { C1zReader } from "../c1z/reader.js";
 import type { SyncStore } from "../c1z/store.js";
 import { openSyncStore } from "../c1z/threaded-store.js";
 import { UsageError } from "../errors.js";
-import { connectorClients, inProcessTransport } from "../sync/clients.js";
-import { remoteTransport } from "../sync/remote-transport.js";
+import { connectorClients } from "../sync/clients.js";
 import { runSync, type SyncResult } from "../sync/syncer.js";
-import type { ConnectorDefinition, ConnectorInstance } from "./definition.js";
-import { probeHealth } from "./health-probe.js";
+import { connectConnector } from "./connector-transport.js";
+import type { ConnectorDefinition } from "./definition.js";
 import { stderrLine } from "./live-line.js";
 import { ProgressReporter, type TypeCounts } from "./progress.js";
 import type { RunContext } from "./run-context.js";
@@ -53,21 +51,7 @@ async function syncUntilStopped(
 ): Promise<number> {
   const c = ctx.config;
   const file = String(c.file);
-  let instance: ConnectorInstance | undefined;
-  let transport: Transport;
-  if (c.connectorAddr) {
-    const remote = {
-      address: String(c.connectorAddr),
-      ...(c.tlsClientCa ? { caFile: String(c.tlsClientCa) } : {}),
-      ...(c.tlsCert ? { certFile: String(c.tlsCert) } : {}),
-      ...(c.tlsKey ? { keyFile: String(c.tlsKey) } : {}),
-    };
-    transport = remoteTransport(remote);
-    await checkReachable(remote);
-  } else {
-    instance = await def.create(c, { logger: ctx.logger, scrubber: ctx.scrubber });
-    transport = inProcessTransport(instance.connector, { provisioning: false });
-  }
+  const { transport, instance } = await connectConnector(def, ctx, { provisioning: false });
   if (signal.aborted) {
     await instance?.close();
     throw signal.reason;
@@ -83,7 +67,9 @@ async function syncUntilStopped(
   let store: SyncStore | undefined;
   try {
     store = await openSyncStore(file).catch((e: unknown) => {
-      throw e instanceof C1zError ? new C1zError(e.code, `--file (BATON_FILE): ${e.message}`) : e;
+      throw e instanceof C1zError
+        ? new C1zError(e.code, `--file (BATON_FILE): ${e.message}`, { cause: e })
+        : e;
     });
     result = await runSync(connectorClients(transport), store, {
       concurrency: Number(c.workers ?? 4),
@@ -147,22 +133,6 @@ async function typeCounts(
     ctx.logger.debug({ err: e }, "could not read the c1z back for per-type counts");
     return undefined;
   }
-}
-
-/**
- * Fails fast when `--connector-addr` cannot be reached: the syncer retries Unavailable without
- * limit (as the Go syncer does), which is right mid-sync but would hang on a wrong address. A
- * server that answers at all (even NOT_SERVING, or without the health service) is good enough.
- */
-async function checkReachable(remote: {
-  address: string;
-  caFile?: string;
-  certFile?: string;
-  keyFile?: string;
-}): Promise<void> {
-  const r = await probeHealth({ ...remote, timeoutMs: 10_000 });
-  if (r.ok || !r.noAnswer) return;
-  throw new UsageError(`--connector-addr (BATON_CONNECTOR_ADDR): ${r.message}`, 1);
 }
 
 /**
