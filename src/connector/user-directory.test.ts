@@ -2,6 +2,7 @@
 // process; otherwise it waits a grace period and scans /Users itself (once, shared by waiters).
 import { afterEach, describe, expect, it } from "vitest";
 import type { ScimListResponse, ScimUser } from "../seismic/index.js";
+import { ManualTimers } from "./test-support/manual-timers.js";
 import {
   apiCallsSince,
   callsSince,
@@ -79,22 +80,48 @@ describe("UserDirectory", () => {
     expect(d.licenceHolders("Premium")).toEqual(["e"]);
   });
 
-  it("does not count a listing resumed mid-way as complete, and scans instead", async () => {
+  it("does not count a listing resumed mid-way as complete, and scans once it stalls", async () => {
     const t = fakeTenant(people);
-    const d = new UserDirectory(t.fetch, { graceMs: 20, stallMs: 20 });
+    const timers = new ManualTimers();
+    const d = new UserDirectory(t.fetch, { graceMs: 1_000, stallMs: 5_000, timers });
     d.recordPage(3, people.slice(2), undefined);
     expect(d.isComplete).toBe(false);
-    await Promise.all([d.complete(signal()), d.complete(signal())]);
+    const waiting = Promise.all([d.complete(signal()), d.complete(signal())]);
+    // A started listing gets the stall window, not the grace period.
+    timers.advance(4_999);
+    await Promise.resolve();
+    expect(t.calls).toEqual([]);
+    timers.advance(1);
+    await waiting;
     expect(t.calls).toEqual([1, 3]);
     expect(d.roleHolders("Learner")).toEqual(["a", "b"]);
   });
 
-  it("scans after the grace period when no listing starts", async () => {
+  it("scans after the grace period when no listing starts, and not before", async () => {
     const t = fakeTenant(people);
-    const d = new UserDirectory(t.fetch, { graceMs: 20 });
-    await d.complete(signal());
+    const timers = new ManualTimers();
+    const d = new UserDirectory(t.fetch, { graceMs: 1_000, timers });
+    const waiting = d.complete(signal());
+    timers.advance(999);
+    await Promise.resolve();
+    expect(t.calls).toEqual([]);
+    timers.advance(1);
+    await waiting;
     expect(t.calls).toEqual([1, 3]);
     expect(d.isComplete).toBe(true);
+    expect(timers.waiting).toBe(0);
+  });
+
+  it("waits for a slow listing as long as its pages keep coming within the stall window", async () => {
+    const t = fakeTenant(people);
+    const timers = new ManualTimers();
+    const d = new UserDirectory(t.fetch, { graceMs: 1_000, stallMs: 5_000, timers });
+    d.recordPage(1, people.slice(0, 2), 3);
+    const waiting = d.complete(signal());
+    timers.advance(4_000);
+    d.recordPage(3, people.slice(2), undefined);
+    await waiting;
+    expect(t.calls).toEqual([]);
   });
 
   it("stops waiting when the caller cancels", async () => {

@@ -36,7 +36,20 @@ export interface DirectoryOptions {
   graceMs?: number;
   /** How long a started listing may go without a new page before we scan ourselves. Default 10 s. */
   stallMs?: number;
+  /** The clock the waits run on; tests inject one they advance themselves. Default: real time. */
+  timers?: DirectoryTimers;
 }
+
+/** The two timer functions the directory's waits use. */
+export interface DirectoryTimers {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+const REAL_TIMERS: DirectoryTimers = {
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
 
 interface Index {
   /** Lower-cased id → id as SCIM spells it, for the ids that are not lower-case already. */
@@ -57,6 +70,7 @@ export class UserDirectory {
   readonly #fetch: FetchUsers;
   readonly #graceMs: number;
   readonly #stallMs: number;
+  readonly #timers: DirectoryTimers;
   readonly #entries = new Map<string, Profile>();
   /** Interned profiles by their key, so users with the same roles and licence share one. */
   readonly #profiles = new Map<string, Profile>();
@@ -72,6 +86,7 @@ export class UserDirectory {
     this.#fetch = fetch;
     this.#graceMs = options.graceMs ?? 2_000;
     this.#stallMs = options.stallMs ?? 10_000;
+    this.#timers = options.timers ?? REAL_TIMERS;
   }
 
   /** Whether every user has been seen in this process for this sync. */
@@ -199,15 +214,15 @@ export class UserDirectory {
   #waitForProgress(ms: number, signal: AbortSignal): Promise<boolean> {
     return new Promise<boolean>((resolve, reject) => {
       const done = (value: boolean) => {
-        clearTimeout(timer);
+        this.#timers.clearTimeout(timer);
         signal.removeEventListener("abort", onAbort);
         resolve(value);
       };
       const onAbort = () => {
-        clearTimeout(timer);
+        this.#timers.clearTimeout(timer);
         reject(signal.reason);
       };
-      const timer = setTimeout(() => done(false), ms);
+      const timer = this.#timers.setTimeout(() => done(false), ms);
       signal.addEventListener("abort", onAbort, { once: true });
       this.#waiters.push(() => done(true));
     });
