@@ -19,6 +19,7 @@ import {
   formatHostPort,
   type ListenAddress,
   parseListenAddress,
+  plaintextWarning,
 } from "./listen-address.js";
 import { type BatonLogger, silentLogger } from "./logger.js";
 import type { Sleep } from "./retry.js";
@@ -152,6 +153,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     { address: url, tls: !!options.tls, mtls: !!options.tls?.clientCa },
     "serving c1.connector.v2 over gRPC",
   );
+  const exposed = options.tls
+    ? undefined
+    : plaintextWarning(address, options.provisioning ?? false);
+  if (exposed) logger.warn({ address: url, provisioning: options.provisioning ?? false }, exposed);
 
   const validated = validateAtStartup(options.connector, shutdown.signal, logger).then((ok) => {
     if (ok) markValidated();
