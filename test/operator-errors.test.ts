@@ -2,6 +2,7 @@
 // names the flag or variable and the fix in one line (exit 2 for bad input, 1 for a failed run),
 // logging flags and -h work on every command, unknown BATON_* variables are warned about with a
 // suggestion, debug output stays JSON, and --connector-addr needs no connector credentials.
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -246,5 +247,28 @@ describe("flags, help and the environment", () => {
     } finally {
       await server.stop();
     }
+  });
+});
+
+/** A `node` on PATH outside the project (the system's), when it is older than 22.15. */
+function olderSystemNode(): string | undefined {
+  for (const dir of (process.env.PATH ?? "").split(":")) {
+    if (dir.includes("node_modules") || dir === "") continue;
+    const r = spawnSync(`${dir}/node`, ["-p", "process.versions.node"], { encoding: "utf8" });
+    if (r.status !== 0) continue;
+    const [major = 0, minor = 0] = r.stdout.trim().split(".").map(Number);
+    return major < 22 || (major === 22 && minor < 15) ? `${dir}/node` : undefined;
+  }
+  return undefined;
+}
+
+describe.skipIf(olderSystemNode() === undefined)("started with an older system Node", () => {
+  it("says which Node it needs and how to run it, in one line", () => {
+    const r = spawnSync(olderSystemNode() as string, [seismicBin, "--demo"], { encoding: "utf8" });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(
+      /^error: baton-seismic needs Node\.js 22\.15 or newer, this is v\d+\.\d+\.\d+; run it with `npx baton-seismic` from the project \(its own Node 24\) or install a newer Node\.js\n$/,
+    );
   });
 });
