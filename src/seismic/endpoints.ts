@@ -1,6 +1,7 @@
 // Every Seismic endpoint the client calls: method, path template, the API family (which picks the
 // credential), the OAuth scope it needs (named in 403 errors) and a link to Seismic's docs.
-// Sources: /work/shared/spec/seismic-api.md §0 (keys SD-*, CODE-*).
+// Sources, by key: SD-* Seismic's developer documentation, CODE-* public client code that calls
+// the same endpoints (collected for this project; the keys name which one a fact came from).
 
 /** HTTP methods the client uses. */
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -8,7 +9,7 @@ export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 /** `scim` calls use the static SCIM token when configured; `reporting` always uses OAuth. */
 export type ApiFamily = "scim" | "reporting";
 
-/** The scopes Seismic defines for the calls we make (spec §1.5). */
+/** The scopes Seismic defines for the calls we make. */
 export const SCOPES = {
   userView: "seismic.user.view",
   userManage: "seismic.user.manage",
@@ -36,7 +37,7 @@ function scimWrite(method: HttpMethod, path: string, docs: string): Endpoint {
   return { method, path, api: "scim", scope: SCOPES.userManage, docs };
 }
 
-/** The token endpoint (form POST, client id + secret). Spec §1.2, source SD-login / CODE-infa. */
+/** The token endpoint (form POST, client id + secret). Source: SD-login / CODE-infa. */
 export const TOKEN_ENDPOINT = {
   method: "POST",
   path: "/tenants/{tenant}/connect/token",
@@ -97,7 +98,7 @@ export const ENDPOINTS = {
     "/scim/v2/Groups/{groupId}",
     `${SD}/seismicscimuserandgroupmanagementretrieveagroupbyguid`,
   ),
-  // Path inferred by symmetry with /Users/{id}/Groups (spec §2.2).
+  // Path inferred by symmetry with /Users/{id}/Groups.
   listGroupMembers: scimRead(
     "/scim/v2/Groups/{groupId}/Users",
     `${SD}/seismicscimuserandgroupmanagementgetalistofmembersofaspecificgroup`,

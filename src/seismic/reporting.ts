@@ -1,5 +1,5 @@
 // The Reporting API calls the client makes: platform (entitlement) roles and their assignments.
-// Reporting data is refreshed at least every 24 h and is not paginated (spec §3.2).
+// Reporting data is refreshed at least every 24 h and is not paginated.
 import { ENDPOINTS } from "./endpoints.js";
 import {
   type PlatformRole,

@@ -1,4 +1,4 @@
-// Seismic's tier-3 rate limit: N calls per rolling window per tenant (spec §4.2). Accepted calls
+// Seismic's tier-3 rate limit: N calls per rolling window per tenant. Accepted calls
 // are remembered by timestamp; a call over the limit is refused and not counted, so a client that
 // waits the advertised time gets through.
 

@@ -1,6 +1,6 @@
 // The Reporting API's view of platform roles: a copy taken at start-up and then only on demand
 // or once it is older than the configured lag, because Seismic refreshes Reporting data "no less
-// than every 24 hours" (spec §3.2). Serialised once per snapshot, so serving it is cheap.
+// than every 24 hours". Serialised once per snapshot, so serving it is cheap.
 
 import type { PlatformRole, RoleAssignment, TenantState } from "./state.js";
 

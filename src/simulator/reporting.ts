@@ -1,4 +1,4 @@
-// Reporting API routes for platform roles (spec §3.1): GET /reporting/v2/roles and
+// Reporting API routes for platform roles: GET /reporting/v2/roles and
 // /reporting/v2/userRoleAssignments, unpaginated JSON arrays (CSV when Accept asks for text/csv),
 // served from the snapshot rather than the live tenant.
 

@@ -1,5 +1,5 @@
 /**
- * The v1 c1z envelope (spec §10.1): the 5 magic bytes `C1ZF\0`, then one zstd stream whose
+ * The v1 c1z envelope: the 5 magic bytes `C1ZF\0`, then one zstd stream whose
  * content is the bytes of one SQLite database file. Both directions stream, so a large database
  * is never held in memory. The compressor writes the database size into the frame header
  * (Frame_Content_Size, via zstd's pledged source size) and a content checksum, like the Go SDK.

@@ -1,6 +1,6 @@
 /**
  * Reads a c1z file: unpacks it into a private temporary database (removed by `close`), and
- * answers with decoded messages from the sync a Baton reader would show (spec §10.2):
+ * answers with decoded messages from the sync a Baton reader would show:
  * - an explicit sync id, if given;
  * - else, for resources, the latest finished `full` sync, for everything else the latest
  *   finished sync of any type;

@@ -1,5 +1,5 @@
 /**
- * The standard Baton flags (spec §11.2) this runtime supports, plus the sidecar and remote-sync
+ * The standard Baton flags this runtime supports, plus the sidecar and remote-sync
  * flags of this project. Connector-specific fields are appended by each connector.
  */
 import type { Field } from "./fields.js";
