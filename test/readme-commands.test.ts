@@ -1,12 +1,11 @@
 // Keeps the README honest: the commands it shows are run here, as written (with `npx
 // baton-seismic` standing for the built binary), against the embedded or a simulated tenant. If
 // the README changes a command, the check that it still contains the command fails first.
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { root, run, seismicBin, start, waitFor } from "./helpers/run-bin.js";
+import { root, run, seismicBin, start, startCommand, waitFor } from "./helpers/run-bin.js";
 
 const readme = readFileSync(join(root, "README.md"), "utf8");
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
@@ -58,11 +57,12 @@ describe("README commands", () => {
       .split(delimiter)
       .filter((p) => !p.includes("node_modules"))
       .join(delimiter);
-    const synced = await runCommand(command, args, root, {
-      PATH,
-      BATON_LOG_LEVEL: "warn",
-      BATON_FILE: join(dir, "memory.c1z"),
-    });
+    const synced = await startCommand(
+      command,
+      args,
+      { PATH, BATON_LOG_LEVEL: "warn", BATON_FILE: join(dir, "memory.c1z") },
+      root,
+    ).done;
     expect(synced.stderr).toBe("");
     expect(synced.code).toBe(0);
     expect(synced.stdout).toContain(`Synced into ${join(dir, "memory.c1z")}`);
@@ -205,19 +205,3 @@ describe("README commands", () => {
       expect(names).toContain(flag[1]);
   });
 });
-
-/** Runs `command args` (not node) in `cwd` and collects its output. */
-function runCommand(command: string, args: string[], cwd: string, env: Record<string, string>) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(command, args, { cwd, env: { ...process.env, ...env } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on("data", (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}

@@ -4,7 +4,7 @@
 // resumes to the simulator's full data. Also as PID 1 of a new PID namespace (`unshare -fp
 // --mount-proc`), where the kernel drops a signal the process has no handler for, as in a
 // container without an init.
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type Simulator, startSimulator } from "../src/simulator/index.js";
-import { type RunResult, seismicBin, waitFor } from "./helpers/run-bin.js";
+import { type RunResult, seismicBin, startCommand, waitFor } from "./helpers/run-bin.js";
 import { connectorFlags, plainLines, runOk, targetOf } from "./helpers/seismic-e2e.js";
 
 /**
@@ -92,25 +92,14 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Spawns `command args`, collecting its output like run-bin's `start`. */
+/** Spawns `command args` with quiet JSON logs; killed after the test if still running. */
 function spawnCollect(command: string, args: string[]) {
-  const child = spawn(command, args, {
-    env: { ...process.env, BATON_LOG_LEVEL: "warn", BATON_LOG_FORMAT: "json" },
-    stdio: ["ignore", "pipe", "pipe"],
+  const started = startCommand(command, args, {
+    BATON_LOG_LEVEL: "warn",
+    BATON_LOG_FORMAT: "json",
   });
-  children.push(child);
-  let stdout = "";
-  let stderr = "";
-  child.stdout?.on("data", (d: Buffer) => {
-    stdout += d.toString();
-  });
-  child.stderr?.on("data", (d: Buffer) => {
-    stderr += d.toString();
-  });
-  const done = new Promise<RunResult>((resolve) =>
-    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr })),
-  );
-  return { child, done, output: () => ({ stdout, stderr }) };
+  children.push(started.child);
+  return started;
 }
 
 /** The sync's arguments: the simulator behind the proxy, into `file`. */
