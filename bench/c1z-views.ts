@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { C1zReader } from "../src/baton/c1z/reader.js";
 import { startSimulator } from "../src/simulator/index.js";
-import { bin, runMeasured, runSync } from "./measure.js";
+import { bin, measureChild, runSync } from "./measure.js";
 
 export interface ViewResult {
   view: string;
@@ -49,7 +49,7 @@ async function syncLarge(): Promise<string> {
 /** One view, measured; rejects when the binary fails. */
 async function measureView(file: string, view: string[], json: boolean): Promise<ViewResult> {
   const args = [bin, "c1z", file, ...view, ...(json ? ["-o", "json"] : [])];
-  const run = await runMeasured(args, false);
+  const run = await measureChild(args, false);
   if (run.code !== 0)
     throw new Error(`${args.slice(1).join(" ")} exited ${run.code}: ${run.stderr}`);
   return {

@@ -47,22 +47,16 @@ export async function runSync(
     "--log-level=warn",
     "--log-format=json",
   ];
-  const run = await runMeasured(args, true);
-  if (run.code !== 0)
-    throw new Error(`sync failed (exit ${run.code}):\n${run.stderr.slice(-3000)}`);
-  return {
-    wallS: run.wallS,
-    peakRssMb: run.peakRssMb,
-    summary: run.stdout,
-    c1zBytes: statSync(file).size,
-  };
+  const { wallS, peakRssMb, code, stdout, stderr } = await measureChild(args);
+  if (code !== 0) throw new Error(`sync failed (exit ${code}):\n${stderr.slice(-3000)}`);
+  return { wallS, peakRssMb, summary: stdout, c1zBytes: statSync(file).size };
 }
 
-/** What one measured run of the binary did. */
-export interface MeasuredRun {
-  code: number | null;
+/** What {@link measureChild} saw of one child process. */
+export interface ChildFigures {
   wallS: number;
   peakRssMb: number;
+  code: number | null;
   /** Bytes and lines written to stdout (kept in `stdout` only when asked: a view can print 400 MB). */
   stdoutBytes: number;
   lines: number;
@@ -70,11 +64,11 @@ export interface MeasuredRun {
   stderr: string;
 }
 
-/** Runs `node args…` (the binary and its arguments) as a child, sampling its peak RSS. */
-export async function runMeasured(
+/** Runs `node args…` and samples its peak RSS (VmHWM) every 25 ms until it exits. */
+export async function measureChild(
   args: readonly string[],
-  keepStdout: boolean,
-): Promise<MeasuredRun> {
+  keepStdout = true,
+): Promise<ChildFigures> {
   const started = performance.now();
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
   let peakKb = 0;
@@ -96,8 +90,15 @@ export async function runMeasured(
   });
   const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
   clearInterval(sampler);
-  const wallS = (performance.now() - started) / 1000;
-  return { code, wallS, peakRssMb: peakKb / 1024, stdoutBytes, lines, stdout, stderr };
+  return {
+    wallS: (performance.now() - started) / 1000,
+    peakRssMb: peakKb / 1024,
+    code,
+    stdoutBytes,
+    lines,
+    stdout,
+    stderr,
+  };
 }
 
 /**

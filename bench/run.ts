@@ -1,5 +1,5 @@
-// Benchmark harness: `npm run bench -- <small|large|throttled|scaling> [--json FILE]`, and
-// `npm run bench -- views [--c1z FILE] [--json FILE]` for the c1z views (see c1z-views.ts).
+// Benchmark harness: `npm run bench -- <small|large|throttled|scaling|diff|diff-small> [--json FILE]`,
+// and `npm run bench -- views [--c1z FILE] [--json FILE]` for the c1z views (see c1z-views.ts).
 // Starts the simulator in this process, runs the real one-shot sync as a child process, and
 // reports wall time, peak RSS, API calls against the minimum, 429s, retries, rows/s and c1z size.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startSimulator } from "../src/simulator/index.js";
 import { runViews, type ViewResult } from "./c1z-views.js";
+import { diffScenarios, runDiffScenario } from "./diff.js";
 import { minimumCalls, runSync } from "./measure.js";
 import { type Scenario, scenarios } from "./scenarios.js";
 
@@ -125,16 +126,24 @@ const flagValue = (flag: string) => {
 };
 const jsonFile = flagValue("--json");
 const name = args.find((a, i) => !a.startsWith("--") && !args[i - 1]?.startsWith("--")) ?? "small";
+const diffs = diffScenarios[name];
 if (name === "views") {
   const results = await runViews(flagValue("--c1z"));
   process.stdout.write(`${viewsTable(results)}\n`);
   if (jsonFile) writeFileSync(jsonFile, `${JSON.stringify(results, null, 2)}\n`);
   process.exit(0);
 }
+if (diffs) {
+  const results = [];
+  for (const s of diffs) results.push(await runDiffScenario(s));
+  process.stdout.write(`${JSON.stringify(results.length === 1 ? results[0] : results, null, 2)}\n`);
+  if (jsonFile) writeFileSync(jsonFile, `${JSON.stringify(results, null, 2)}\n`);
+  process.exit(0);
+}
 const chosen = scenarios[name];
 if (!chosen) {
   process.stderr.write(
-    `unknown scenario "${name}"; choose one of: ${[...Object.keys(scenarios), "views"].join(", ")}\n`,
+    `unknown scenario "${name}"; choose one of: ${[...Object.keys(scenarios), ...Object.keys(diffScenarios), "views"].join(", ")}\n`,
   );
   process.exit(2);
 }

@@ -15,7 +15,7 @@ describe("baton_capabilities.json", () => {
     );
     expect(
       committed,
-      "baton_capabilities.json is stale: run `npm run build && node dist/src/main.js capabilities > baton_capabilities.json && npx biome format --write baton_capabilities.json` and commit it",
+      "baton_capabilities.json is stale: run `npm run build && node dist/src/main.js capabilities > baton_capabilities.json` and commit it",
     ).toEqual(JSON.parse(r.stdout));
   });
 });

@@ -108,7 +108,7 @@ describe.skipIf(!hasOpenssl())("mTLS admission", () => {
   it("accepts a client certificate signed by the client CA", async () => {
     expect(server.url).toBe(`https://${target}`);
     const res = await validateWith(mtlsCredentials(certs));
-    expect(res.sdkVersion).toBe("0.25.0");
+    expect(res.sdkVersion).toBe("v0.25.0");
   });
 
   it("refuses a client without a certificate", async () => {
@@ -282,7 +282,7 @@ describe("serve()", () => {
         },
       },
     );
-    expect(served).toBe("0.25.0");
+    expect(served).toBe("v0.25.0");
     expect(process.listenerCount("SIGTERM")).toBe(sigterm);
   });
 

@@ -134,9 +134,9 @@ describe.each(transports)("c1.connector.v2 over %s, driven by grpc-js", (kind) =
     expect(fields.login?.field.case).toBe("stringField");
   });
 
-  it("Validate: reports plain semver sdk_version 0.25.0", async () => {
+  it("Validate: reports sdk_version v0.25.0, spelt as Go connectors report it", async () => {
     const res = await h.client.call(ConnectorService.method.validate, {});
-    expect(res.sdkVersion).toBe("0.25.0");
+    expect(res.sdkVersion).toBe("v0.25.0");
     expect(res.annotations).toEqual([]);
   });
 

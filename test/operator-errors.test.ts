@@ -179,6 +179,8 @@ describe("flags, help and the environment", () => {
     const r = await run(seismicBin, ["--file", join(dir, "s.c1z")], {
       ...json,
       BATON_SEISMIC_TENNANT: "acme",
+      // Read by service mode straight from the environment: known, so not warned about.
+      BATON_HOST_ID: "host-1",
     });
     const warnings = r.stderr
       .split("\n")

@@ -114,6 +114,82 @@ describe("README commands", () => {
     expect(granted.stdout).toMatch(/^(granted|already granted)/);
   });
 
+  it("actions: --list-action-schemas lists the user actions of the embedded tenant", async () => {
+    const listed = await sh("npx baton-seismic --demo --list-action-schemas", dir);
+    expect(listed.code).toBe(0);
+    for (const name of ["enable_user", "disable_user", "update_user_profile"]) {
+      expect(listed.stdout).toContain(`${name} (resource type user;`);
+      expect(readme).toContain(`| \`${name}\` |`);
+    }
+  });
+
+  it("access reviews: diff of two demo syncs, access and holders, and a dry-run grant", async () => {
+    for (let i = 0; i < 2; i++) {
+      expect((await run(seismicBin, ["--demo"], { BATON_LOG_LEVEL: "warn" }, dir)).code).toBe(0);
+    }
+    const diff = await sh("npx baton-seismic c1z sync.c1z diff", dir);
+    expect(diff.stderr).toBe("");
+    expect(diff.code).toBe(0);
+    // The embedded tenant is the same every run.
+    expect(diff.stdout).toContain("No changes");
+    // A group that has members: the first group grant's entitlement.
+    const grants = await run(
+      seismicBin,
+      ["c1z", "sync.c1z", "grants", "--resource-type", "group", "-o", "json"],
+      {},
+      dir,
+    );
+    const entitlement = /"id":\s*"(group:[0-9a-f-]+:member)"/.exec(grants.stdout)?.[1] ?? "";
+    expect(readme).toContain(
+      'npx baton-seismic c1z sync.c1z holders --entitlement "group:<group id>:member"',
+    );
+    const listed = await run(
+      seismicBin,
+      ["c1z", "sync.c1z", "holders", "--entitlement", entitlement, "-o", "json"],
+      {},
+      dir,
+    );
+    expect(listed.code).toBe(0);
+    const holder = (JSON.parse(listed.stdout) as { holders: { id: string; email: string }[] })
+      .holders[0];
+    expect(readme).toContain(
+      'npx baton-seismic c1z sync.c1z access --user "<user id, email or login>"',
+    );
+    const access = await run(
+      seismicBin,
+      ["c1z", "sync.c1z", "access", "--user", String(holder?.email)],
+      {},
+      dir,
+    );
+    expect(access.code).toBe(0);
+    expect(access.stdout).toMatch(new RegExp(`\n${entitlement} +\\| Group member +\\|`));
+
+    expect(readme).toContain(
+      'npx baton-seismic --demo --file demo.c1z --dry-run \\\n  --grant-entitlement "group:<group id>:member" --grant-principal "<user id>" --grant-principal-type user',
+    );
+    const planned = await run(
+      seismicBin,
+      [
+        "--demo",
+        "--file",
+        "sync.c1z",
+        "--dry-run",
+        "--grant-entitlement",
+        entitlement,
+        "--grant-principal",
+        String(holder?.id),
+        "--grant-principal-type",
+        "user",
+      ],
+      { BATON_LOG_LEVEL: "warn" },
+      dir,
+    );
+    expect(planned.stderr).toBe("");
+    expect(planned.code).toBe(0);
+    expect(planned.stdout).toMatch(/^dry run: nothing was changed\nread {3}GET /);
+    expect(planned.stdout).toMatch(/nothing to do: no write is needed\n$/);
+  });
+
   it("a simulated tenant: simulate prints flags, and the real-tenant environment variables sync it", async () => {
     expect(readme).toContain("npx baton-seismic simulate --users 500 --groups 30 --seed 7");
     const sim = start(
@@ -140,6 +216,10 @@ describe("README commands", () => {
         BATON_SEISMIC_API_URL: String(flags["seismic-api-url"]),
         BATON_SEISMIC_AUTH_URL: String(flags["seismic-auth-url"]),
       };
+      const checked = await sh("npx baton-seismic doctor", dir, env);
+      expect(checked.stderr).toBe("");
+      expect(checked.code).toBe(0);
+      expect(checked.stdout).toMatch(/Ready: a sync and provisioning should work/);
       const synced = await sh("npx baton-seismic --file sync.c1z", dir, env);
       expect(synced.stderr).toBe("");
       expect(synced.code).toBe(0);
@@ -148,6 +228,13 @@ describe("README commands", () => {
       sim.child.kill("SIGINT");
       expect((await sim.done).code).toBe(0);
     }
+  });
+
+  it("before the first sync: doctor against the embedded tenant", async () => {
+    const r = await sh("npx baton-seismic doctor --demo", dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Variant: group members +ok +members-endpoint/m);
+    expect(r.stdout).toMatch(/Ready: a sync and provisioning should work/);
   });
 
   it("sidecar: serve, health, and a sync over --connector-addr", async () => {

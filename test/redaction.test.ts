@@ -121,7 +121,7 @@ describe("secret redaction (sync and provisioning at debug level)", () => {
     expect(outputs[1]?.result.stdout).toMatch(/^granted /);
     expect(outputs[2]?.result.stdout).toMatch(/^revoked /);
     expect(outputs[3]?.result.stdout).toMatch(/^account created/);
-    expect(outputs[4]?.result.stdout).toMatch(/^deleted user:/);
+    expect(outputs[4]?.result.stdout).toMatch(/^deactivated user:/);
     // At least one OAuth token per process (the first sync used it for Reporting only).
     expect(issued.size).toBeGreaterThanOrEqual(outputs.length);
   });

@@ -1,11 +1,11 @@
-// End to end failures of the built binary against the simulator: a missing reporting scope is one
-// warning and no platform roles; a wrong client secret, an unknown tenant, a locked delegation
+// End to end failures of the built binary against the simulator: a missing reporting scope fails
+// the sync naming it (never an empty platform-role list); a wrong client secret, an unknown tenant, a locked delegation
 // user and a malformed SCIM page each end the run non-zero with one line on stderr that names
 // the cause, and no stack trace. Every case also runs at --log-level debug, and neither the
 // client secret nor any access token the auth server issued (recorded by a proxy in front of it)
 // appears in anything the binary writes.
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -13,7 +13,6 @@ import { type Simulator, type SimulatorOptions, startSimulator } from "../src/si
 import type { RunResult } from "./helpers/run-bin.js";
 import {
   expectNoSecrets,
-  logRecords,
   plainLines,
   type Rewrite,
   runSeismic,
@@ -22,9 +21,6 @@ import {
   type Target,
   targetOf,
 } from "./helpers/seismic-e2e.js";
-import { readC1z } from "./helpers/seismic-expect.js";
-
-const WARN = 40;
 
 let dir: string;
 beforeAll(() => {
@@ -109,47 +105,29 @@ function expectDebugRun(r: RunResult, line: string, s: Setup, what: string): voi
 }
 
 describe("errors of the built binary against the simulator", () => {
-  it("without the seismic.reporting scope: one warning naming it, no platform roles, the rest synced", async () => {
+  it("without the seismic.reporting scope: exit 1 in one line naming the scope and both ways out, previous c1z untouched", async () => {
     const s = await setup({ grantedScopes: ["seismic.user.view", "seismic.user.manage"] });
     const file = join(dir, "no-reporting.c1z");
-    const r = await runSeismic(s.target, ["--file", file]);
-    expect(r.code, r.stderr).toBe(0);
-    expect(plainLines(r.stderr)).toEqual([]);
-    const warnings = logRecords(r.stderr).filter((l) => l.level >= WARN);
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]?.msg).toContain("seismic.reporting");
-    expect(warnings[0]?.msg).toMatch(/platform roles/);
+    // A good sync first (platform roles left out on purpose), then one that cannot read them.
+    const good = await runSeismic(s.target, ["--file", file, "--seismic-skip-platform-roles"]);
+    expect(good.code, good.stderr).toBe(0);
+    const before = readFileSync(file);
 
-    const c = await readC1z(file);
-    expect(c.resources.filter((x) => x.id?.resourceType === "platform_role")).toEqual([]);
-    expect(c.entitlements.filter((e) => e.resource?.id?.resourceType === "platform_role")).toEqual(
-      [],
-    );
-    expect(
-      c.grants.filter((g) => g.entitlement?.resource?.id?.resourceType === "platform_role"),
-    ).toEqual([]);
-    expect(c.resources.filter((x) => x.id?.resourceType === "user")).toHaveLength(150);
-    expect(
-      c.grants.filter((g) => g.entitlement?.resource?.id?.resourceType === "group").length,
-    ).toBe(s.sim.state.membershipCount());
+    const r = await runSeismic(s.target, ["--file", file]);
+    const line = oneErrorLine(r);
+    expect(line).toMatch(/ListResources for platform_role failed: PermissionDenied/);
+    expect(line).toContain("seismic.reporting");
+    expect(line).toContain("--seismic-skip-platform-roles");
+    expect(line).toContain("--sync-resource-types");
+    expect(readFileSync(file).equals(before)).toBe(true);
     // Not one Reporting call: the refused scope was known from the token request.
     const calls = s.sim.state.calls();
     expect([...calls.keys()].filter((k) => k.includes("/reporting/"))).toEqual([]);
 
-    const debug = await runSeismic(s.target, [
-      "--file",
-      join(dir, "no-reporting-debug.c1z"),
-      "--log-level",
-      "debug",
-    ]);
-    expect(debug.code).toBe(0);
-    expect(logRecords(debug.stderr).filter((l) => l.level >= WARN)).toHaveLength(1);
-    expect(s.auth.tokens.size).toBeGreaterThanOrEqual(2);
-    expectNoSecrets(
-      `${debug.stdout}\n${debug.stderr}\n${r.stdout}\n${r.stderr}`,
-      secretsOf(s),
-      "no-scope sync",
-    );
+    const debug = await runSeismic(s.target, ["--file", file, "--log-level", "debug"]);
+    expectDebugRun(debug, line, s, "no-scope sync");
+    expect(s.auth.tokens.size).toBeGreaterThanOrEqual(1);
+    expectNoSecrets(`${r.stdout}\n${r.stderr}`, secretsOf(s), "no-scope sync");
   });
 
   it("a wrong client secret: one line naming the client id/secret (invalid_client)", async () => {

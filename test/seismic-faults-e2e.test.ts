@@ -52,7 +52,7 @@ interface Run {
 /** The faulted answers among the first `n` API calls: the fault stream replayed. */
 function replayFaults(n: number) {
   const injector = new FaultInjector(FAULTS);
-  const counts = { error: 0, drop: 0, burst429: 0, slow: 0, none: 0 };
+  const counts = { error: 0, drop: 0, burst429: 0, slow: 0, truncate: 0, garbage: 0, none: 0 };
   for (let i = 0; i < n; i++) counts[injector.next().kind]++;
   return { ...counts, faulted: counts.error + counts.drop + counts.burst429 };
 }

@@ -270,13 +270,13 @@ describe("provisioning through the CLI flags", () => {
     const args = ["--delete-resource", f.deactivated, "--delete-resource-type", "user"];
     const groups = sim.state.userGroupIds(f.deactivated);
     const first = await provision(args);
-    expect(first.line).toBe(`deleted user:${f.deactivated}`);
+    expect(first.line).toBe(`deactivated user:${f.deactivated} (locked, not deleted)`);
     expect(writes(first.calls)).toEqual({ "PATCH /scim/v2/Users/{id}": 1 });
     expect(sim.state.user(f.deactivated)?.active).toBe(false);
     expect(sim.state.userGroupIds(f.deactivated)).toEqual(groups);
 
     const again = await provision(args);
-    expect(again.line).toBe(`deleted user:${f.deactivated}`);
+    expect(again.line).toBe(`user:${f.deactivated} was already deactivated`);
     expect(writes(again.calls)).toEqual({});
     expect(sim.state.user(f.deactivated)?.active).toBe(false);
   });

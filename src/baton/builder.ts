@@ -22,12 +22,12 @@ import {
 } from "../gen/c1/connector/v2/resource_pb.js";
 import { TicketsService } from "../gen/c1/connector/v2/ticket_pb.js";
 import { RateLimiterService } from "../gen/c1/ratelimit/v1/ratelimit_pb.js";
+import { actionService } from "./actions/action-service.js";
 import type { Connector } from "./connector.js";
 import { realSleep } from "./retry.js";
 import { connectorService } from "./services/connector-service.js";
 import { type BuildOptions, ServiceContext } from "./services/context.js";
 import {
-  actionService,
   assetService,
   eventService,
   rateLimiterService,
@@ -52,11 +52,15 @@ import {
 export type { BuildOptions };
 
 /**
- * The Go SDK version whose observable behaviour this runtime reproduces. Reported as Validate's
- * `sdk_version`: hosts send `active_sync_id` only to connectors at ≥ 0.4.3, and a pre-release
- * suffix would fail that check, so this stays plain semver.
+ * The Go SDK version whose observable behaviour this runtime reproduces, spelt as Go connectors
+ * report it in Validate's `sdk_version` (Go semver, with the leading "v"). Hosts send
+ * `active_sync_id` only to connectors at ≥ v0.4.3, and a pre-release suffix would fail that
+ * check, so this stays a plain release version.
  */
-export const SDK_VERSION = "0.25.0";
+export const SDK_VERSION = "v0.25.0";
+
+/** How long InvokeAction waits for the result by default, as the Go SDK does (then: RUNNING). */
+export const DEFAULT_ACTION_WAIT_MS = 1_000;
 
 /** Registers every service of the connector on a Connect router. */
 export function registerConnector(
@@ -68,6 +72,7 @@ export function registerConnector(
     provisioning: options.provisioning ?? false,
     sleep: options.sleep ?? realSleep,
     sdkVersion: options.sdkVersion ?? SDK_VERSION,
+    actionWaitMs: options.actionWaitMs ?? DEFAULT_ACTION_WAIT_MS,
     ...(options.onValidated ? { onValidated: options.onValidated } : {}),
   });
   return router
@@ -84,7 +89,7 @@ export function registerConnector(
     .service(CredentialManagerService, credentialManagerService(sc))
     .service(EventService, eventService())
     .service(TicketsService, ticketsService())
-    .service(ActionService, actionService())
+    .service(ActionService, actionService(sc))
     .service(AssetService, assetService())
     .service(SchemaService, schemaService())
     .service(RateLimiterService, rateLimiterService());

@@ -1,7 +1,9 @@
 /**
  * Derives `ConnectorCapabilities` from what a connector implements, the way the Go builder does,
- * so GetMetadata and the `capabilities` command report exactly what the services will do: per type SYNC always, TARGETED_SYNC with a getter, PROVISION with grant/revoke,
- * ACCOUNT_PROVISIONING with an account manager, RESOURCE_DELETE with a deleter.
+ * so GetMetadata and the `capabilities` command report exactly what the services
+ * will do: per type SYNC always, TARGETED_SYNC with a getter, PROVISION with grant/revoke,
+ * ACCOUNT_PROVISIONING with an account manager, RESOURCE_DELETE with a deleter; and, for the
+ * connector, ACTIONS when any type declares actions.
  */
 import { create } from "@bufbuild/protobuf";
 import {
@@ -48,6 +50,7 @@ export function computeCapabilities(syncers: readonly ResourceSyncer[]): Connect
   const all = new Set<Capability>();
   for (const t of perType) for (const c of t.capabilities) all.add(c);
   if (syncers.some((s) => s.get)) all.add(Capability.SERVICE_MODE_TARGETED_SYNC);
+  if (syncers.some((s) => (s.actions?.length ?? 0) > 0)) all.add(Capability.ACTIONS);
 
   const details = create(CredentialDetailsSchema, {});
   const accounts = syncers.find((s) => s.accounts)?.accounts;

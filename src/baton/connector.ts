@@ -1,12 +1,13 @@
 /**
  * What a connector implements for the Baton runtime. One {@link ResourceSyncer} per resource type
  * declares the type and lists its resources, entitlements and grants; optional members add
- * targeted sync, provisioning, account creation and deletion. The builder turns these into the
- * `c1.connector.v2` services and derives capabilities from which members exist, so shared code
- * never branches on a resource type id.
+ * targeted sync, provisioning, account creation, deletion and resource actions. The builder turns
+ * these into the `c1.connector.v2` services and derives capabilities from which members exist, so
+ * shared code never branches on a resource type id.
  */
-import type { MessageInitShape } from "@bufbuild/protobuf";
+import type { JsonObject, MessageInitShape } from "@bufbuild/protobuf";
 import type { Any, Struct } from "@bufbuild/protobuf/wkt";
+import type { BatonActionSchemaSchema } from "../gen/c1/connector/v2/action_pb.js";
 import type {
   ConnectorAccountCreationSchemaSchema,
   ConnectorMetadataSchema,
@@ -66,6 +67,13 @@ export interface ResourceSyncer {
   grant?(principal: Resource, entitlement: Entitlement, ctx: CallContext): Promise<ProvisionResult>;
   /** Revokes a grant on a resource of this type, acting on its entitlement and principal. */
   revoke?(grant: Grant, ctx: CallContext): Promise<ProvisionResult>;
+  /**
+   * Why grants on this type cannot be provisioned (its entitlements are read-only). Without
+   * grant/revoke the type does not advertise CAPABILITY_PROVISION; with this reason its Grant
+   * and Revoke answer FailedPrecondition carrying the reason (`grant_cancelled`), so platforms
+   * show it instead of retrying. Without either they answer Unimplemented.
+   */
+  readonly provisioningRefusal?: string;
   /** Deletes (or deactivates) a resource of this type. */
   delete?(
     id: ResourceId,
@@ -74,6 +82,32 @@ export interface ResourceSyncer {
   ): Promise<ProvisionResult>;
   /** Creates accounts of this type. */
   readonly accounts?: AccountManager;
+  /** Actions on resources of this type (ActionService), e.g. enable or disable an account. */
+  readonly actions?: readonly ResourceAction[];
+}
+
+/** The declared schema of an action; the runtime sets `resource_type_id` to the syncer's type. */
+export type ActionSchema = MessageInitShape<typeof BatonActionSchemaSchema> & { name: string };
+
+/**
+ * One action a syncer offers. The runtime checks the arguments against the schema's fields
+ * (types, required, unknown names) and normalises resource-id arguments before `prepare` sees
+ * them; `prepare` checks what only the connector knows, without calling anything, and returns the
+ * run. A throw from `prepare` (InvalidArgument naming the argument, FailedPrecondition, ...)
+ * answers InvokeAction itself; a throw from the run makes the action FAILED.
+ */
+export interface ResourceAction {
+  readonly schema: ActionSchema;
+  prepare(args: JsonObject): ActionRun;
+}
+
+/** The work of one invocation. */
+export type ActionRun = (ctx: CallContext) => Promise<ActionResult>;
+
+/** What a finished action answers: its response struct (the schema's return types). */
+export interface ActionResult {
+  response: JsonObject;
+  annotations?: Any[];
 }
 
 /** Outcome of a provisioning call: the grants made (for Grant) and response annotations. */

@@ -4,6 +4,7 @@
  * field before any connector code runs. Like the Go validator, the first violation wins.
  */
 import type { ConnectError } from "@connectrpc/connect";
+import type { CredentialOptions } from "../gen/c1/connector/v2/resource_pb.js";
 import { invalidArgument } from "./errors.js";
 import { MAX_PAGE_SIZE, MAX_PAGE_TOKEN_BYTES } from "./pagination.js";
 
@@ -98,4 +99,41 @@ export function resourceIdOf<T extends { resourceType: string; resource: string 
 ): T {
   enforce(...resourceIdRules(field, id));
   return id as T;
+}
+
+/**
+ * CreateAccount's credential rules, as the Go server applies them before the connector runs: a
+ * random password of 8..64 characters; an encrypted password with at least one entry and no
+ * encryption configs (the caller already knows that password, so nothing is encrypted back).
+ */
+export function credentialRules(req: {
+  credentialOptions?: CredentialOptions | undefined;
+  encryptionConfigs: readonly unknown[];
+}): Check[] {
+  const T = "CreateAccountRequest.credential_options";
+  const options = req.credentialOptions?.options;
+  return [
+    () => {
+      if (options?.case !== "randomPassword") return undefined;
+      const length = options.value.length;
+      return length < 8n || length > 64n
+        ? invalidArgument(`${T}.random_password.length`, `must be 8..64, got ${length}`)
+        : undefined;
+    },
+    () => {
+      if (options?.case !== "encryptedPassword") return undefined;
+      if (options.value.encryptedPasswords.length === 0) {
+        return invalidArgument(
+          `${T}.encrypted_password.encrypted_passwords`,
+          "at least one is required",
+        );
+      }
+      return req.encryptionConfigs.length > 0
+        ? invalidArgument(
+            "CreateAccountRequest.encryption_configs",
+            "must be empty with an encrypted password: the caller already knows it",
+          )
+        : undefined;
+    },
+  ];
 }

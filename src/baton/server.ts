@@ -6,6 +6,7 @@
 import type { Http2SecureServer, Http2Server, ServerHttp2Session } from "node:http2";
 import { createSecureServer, createServer } from "node:http2";
 import type { AddressInfo } from "node:net";
+import type { Interceptor } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { Health } from "../gen/grpc/health/v1/health_pb.js";
 import { registerConnector } from "./builder.js";
@@ -44,6 +45,8 @@ export interface ServerOptions {
   logger?: BatonLogger;
   /** Waits between the builder's own retries; injectable so tests need not sleep. */
   sleep?: Sleep;
+  /** Run around every call, outside the error mapping (e.g. the metrics interceptor). */
+  interceptors?: readonly Interceptor[];
 }
 
 /** A listening server. */
@@ -101,7 +104,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     grpc: true,
     connect: false,
     grpcWeb: false,
-    interceptors: [errorInterceptor],
+    interceptors: [...(options.interceptors ?? []), errorInterceptor],
     shutdownSignal: shutdown.signal,
   });
 

@@ -4,7 +4,12 @@
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { has, pick } from "../baton/annotations.js";
+import type { ProvisionResult } from "../baton/connector.js";
 import { Code } from "../baton/errors.js";
+import {
+  CredentialNotSetSchema,
+  ResourceDeactivatedSchema,
+} from "../gen/baton_seismic/v1/annotations_pb.js";
 import { ResourceDoesNotExistSchema } from "../gen/c1/connector/v2/annotation_resource_pb.js";
 import { UserTraitSchema } from "../gen/c1/connector/v2/annotation_trait_pb.js";
 import { CapabilityDetailCredentialOption } from "../gen/c1/connector/v2/connector_pb.js";
@@ -126,19 +131,55 @@ describe("accounts", () => {
         rawMessage: expect.stringContaining(b.field),
       });
     }
-    const random = create(CredentialOptionsSchema, {
-      options: { case: "randomPassword", value: { length: 12n } },
-    });
-    await expect(
-      accounts?.create(
-        create(AccountInfoSchema, {
-          login: "y@acme.example",
-          emails: [{ address: "y@acme.example" }],
-        }),
-        random,
-        plainCtx(),
-      ),
-    ).rejects.toMatchObject({ code: Code.InvalidArgument });
+  });
+
+  it("creates the account without a password whatever credential is asked for, and says so", async () => {
+    const accounts = h.syncer("user").accounts;
+    const asked: MessageInitShape<typeof CredentialOptionsSchema>["options"][] = [
+      { case: "randomPassword", value: { length: 20n } },
+      {
+        case: "encryptedPassword",
+        value: {
+          encryptedPasswords: [{ provider: "baton/jwk/v1", encryptedBytes: new Uint8Array([1]) }],
+        },
+      },
+    ];
+    for (const [i, options] of asked.entries()) {
+      const login = `pw${i}@acme.example`;
+      const info = create(AccountInfoSchema, {
+        login,
+        emails: [{ address: login, isPrimary: true }],
+      });
+      const credentials = create(CredentialOptionsSchema, { options });
+      const result = await accounts?.create(info, credentials, plainCtx());
+      expect(result?.kind).toBe("success");
+      expect(sim.state.users().some((u) => u.userName === login)).toBe(true);
+      const note = pick(result?.annotations ?? [], CredentialNotSetSchema);
+      const requested = i === 0 ? "random_password" : "encrypted_password";
+      expect(note).toMatchObject({ requestedOption: requested });
+      expect(note?.reason).toMatch(/SSO or the invitation/);
+      const logged = h.logger.entries.find(
+        (e) => e.message.includes(login) && e.message.includes("without a password"),
+      );
+      expect(logged?.fields).toEqual({ userName: login, requestedCredential: requested });
+      // A repeat finds the account, and still says that no credential was set.
+      const again = await accounts?.create(info, credentials, plainCtx());
+      expect(again?.kind).toBe("already_exists");
+      expect(pick(again?.annotations ?? [], CredentialNotSetSchema)?.requestedOption).toBe(
+        requested,
+      );
+    }
+    // NO_PASSWORD and SSO are what Seismic does: nothing to say.
+    const sso = await accounts?.create(
+      create(AccountInfoSchema, {
+        login: "sso@acme.example",
+        emails: [{ address: "sso@acme.example" }],
+      }),
+      create(CredentialOptionsSchema, { options: { case: "sso", value: { ssoProvider: "okta" } } }),
+      plainCtx(),
+    );
+    expect(sso?.kind).toBe("success");
+    expect(sso?.annotations).toEqual([]);
   });
 
   it("maps profile roles given as text and keeps the licence first", () => {
@@ -157,10 +198,14 @@ describe("accounts", () => {
       .users()
       .find((u) => u.active === true && u.id !== sim.delegationUserId) as { id: string };
     const del = h.syncer("user").delete;
-    expect(await del?.(userId(target.id), undefined, plainCtx())).toEqual({});
+    const deactivated = (r: ProvisionResult | undefined) =>
+      pick(r?.annotations ?? [], ResourceDeactivatedSchema);
+    const first = await del?.(userId(target.id), undefined, plainCtx());
+    expect(deactivated(first)).toMatchObject({ alreadyInactive: false });
     expect(sim.state.user(target.id)?.active).toBe(false);
     const before = sim.state.calls();
-    expect(await del?.(userId(target.id), undefined, plainCtx())).toEqual({});
+    const again = await del?.(userId(target.id), undefined, plainCtx());
+    expect(deactivated(again)).toMatchObject({ alreadyInactive: true });
     expect(callsSince(sim, before).has("PATCH /scim/v2/Users/{id}")).toBe(false);
 
     await expect(

@@ -1,6 +1,7 @@
 /**
  * Account provisioning for `user`: create (POST /Users with Seismic's one-work-email rule, an
- * existing login reported as already existing, never duplicated) and delete (deactivate by
+ * existing login reported as already existing, never duplicated; whatever credential the host
+ * asks for, the account gets none and the response says so) and delete (deactivate by
  * default, permanent delete only when configured; the delegation user is always refused). Every
  * change is read back before success is reported.
  */
@@ -13,6 +14,10 @@ import type {
   ProvisionResult,
 } from "../baton/connector.js";
 import { Code, connectorError, invalidArgument } from "../baton/errors.js";
+import {
+  CredentialNotSetSchema,
+  ResourceDeactivatedSchema,
+} from "../gen/baton_seismic/v1/annotations_pb.js";
 import { ResourceDoesNotExistSchema } from "../gen/c1/connector/v2/annotation_resource_pb.js";
 import {
   CapabilityDetailCredentialOption,
@@ -27,6 +32,7 @@ import { type ScimUser, type ScimUserInput, SeismicError } from "../seismic/inde
 import type { SeismicContext } from "./context.js";
 import { projectUser } from "./user-directory.js";
 import { userResource } from "./user-resource.js";
+import { findUserById, refuseDelegationUser, setUserActive } from "./user-status.js";
 import { isLicence, LICENCES } from "./vocabulary.js";
 
 type CreationSchema = MessageInitShape<typeof ConnectorAccountCreationSchemaSchema>;
@@ -142,13 +148,18 @@ export function accountToScim(info: AccountInfo): ScimUserInput {
   };
 }
 
-function checkCredentials(credentials: CredentialOptions | undefined): void {
+/** Why a Seismic account gets no credential, whatever the request asked for. */
+export const NO_CREDENTIAL_REASON =
+  "Seismic accounts have no password set through the API: users sign in through SSO or the invitation Seismic sends; no credential was set or returned";
+
+/**
+ * The credential option the request asked for that a Seismic account cannot have, in the proto's
+ * spelling (`random_password`, `encrypted_password`, ...); undefined for none, NO_PASSWORD or SSO.
+ */
+function unsupportedCredential(credentials: CredentialOptions | undefined): string | undefined {
   const kind = credentials?.options.case;
-  if (kind === undefined || kind === "noPassword" || kind === "sso") return;
-  throw invalidArgument(
-    "CreateAccountRequest.credential_options",
-    `${kind} is not supported: Seismic accounts sign in through SSO or an invitation; use NO_PASSWORD`,
-  );
+  if (kind === undefined || kind === "noPassword" || kind === "sso") return undefined;
+  return kind.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
 
 /** Creates Seismic users. */
@@ -165,28 +176,51 @@ export function userAccounts(sc: SeismicContext): AccountManager {
     },
     creationSchema: accountCreationSchema,
     async create(info, credentials, ctx: CallContext): Promise<AccountResult> {
-      checkCredentials(credentials);
       const body = accountToScim(info);
-      const existing = await find(body.userName, ctx.signal);
-      if (existing) return { kind: "already_exists", resource: userResource(existing) };
-      let created: ScimUser;
-      try {
-        created = await sc.seismic.run((c) => c.createUser(body, ctx.signal));
-      } catch (e) {
-        // A conflict means someone created it meanwhile; an ambiguous failure may have succeeded.
-        if (!SeismicError.is(e, "conflict", "server_error", "network")) throw e;
-        const now = await find(body.userName, ctx.signal);
-        if (!now) throw e;
-        if (SeismicError.is(e, "conflict")) {
-          return { kind: "already_exists", resource: userResource(now) };
-        }
-        created = now;
+      const requested = unsupportedCredential(credentials);
+      // Hosts ask for a password by default (the Go SDK's CLI asks for a random one): the account
+      // is created all the same, without one, and the response says so.
+      const annotations = requested
+        ? [
+            pack(CredentialNotSetSchema, {
+              requestedOption: requested,
+              reason: NO_CREDENTIAL_REASON,
+            }),
+          ]
+        : [];
+      const result = await createOrFind(body, ctx.signal);
+      if (requested) {
+        sc.logger.info(
+          { userName: body.userName, requestedCredential: requested },
+          `${result.kind === "success" ? "created" : "found existing"} Seismic user ${body.userName} without a password (${requested} was requested): ${NO_CREDENTIAL_REASON}`,
+        );
       }
-      const readBack = await sc.seismic.run((c) => c.getUser(created.id, ctx.signal));
-      sc.directory.peek()?.update(readBack.id, projectUser(readBack));
-      return { kind: "success", resource: userResource(readBack) };
+      return { kind: result.kind, resource: userResource(result.user), annotations };
     },
   };
+
+  /** POSTs the user unless the login exists; a conflict or ambiguous failure is resolved by a read. */
+  async function createOrFind(
+    body: ScimUserInput,
+    signal: AbortSignal,
+  ): Promise<{ kind: "success" | "already_exists"; user: ScimUser }> {
+    const existing = await find(body.userName, signal);
+    if (existing) return { kind: "already_exists", user: existing };
+    let created: ScimUser;
+    try {
+      created = await sc.seismic.run((c) => c.createUser(body, signal));
+    } catch (e) {
+      // A conflict means someone created it meanwhile; an ambiguous failure may have succeeded.
+      if (!SeismicError.is(e, "conflict", "server_error", "network")) throw e;
+      const now = await find(body.userName, signal);
+      if (!now) throw e;
+      if (SeismicError.is(e, "conflict")) return { kind: "already_exists", user: now };
+      created = now;
+    }
+    const readBack = await sc.seismic.run((c) => c.getUser(created.id, signal));
+    sc.directory.peek()?.update(readBack.id, projectUser(readBack));
+    return { kind: "success", user: readBack };
+  }
 }
 
 const doesNotExist = (): ProvisionResult => ({
@@ -197,22 +231,9 @@ const doesNotExist = (): ProvisionResult => ({
 export function userDeleter(
   sc: SeismicContext,
 ): (id: ResourceId, parent: ResourceId | undefined, ctx: CallContext) => Promise<ProvisionResult> {
-  const getUser = async (id: string, signal: AbortSignal): Promise<ScimUser | undefined> => {
-    try {
-      return await sc.seismic.run((c) => c.getUser(id, signal));
-    } catch (e) {
-      if (SeismicError.is(e, "not_found")) return undefined;
-      throw e;
-    }
-  };
   return async (id, _parent, ctx) => {
     const userId = id.resource;
-    if (userId.toLowerCase() === sc.config.delegationUserId.toLowerCase()) {
-      throw connectorError(
-        Code.FailedPrecondition,
-        `refusing to ${sc.config.deleteMode} user ${userId}: it is the delegation user this connector acts as (--seismic-delegation-user-id); the connector would lock itself out`,
-      );
-    }
+    refuseDelegationUser(sc, userId, sc.config.deleteMode);
     if (sc.config.deleteMode === "delete") {
       try {
         await sc.seismic.run((c) => c.deleteUser(userId, ctx.signal));
@@ -220,7 +241,7 @@ export function userDeleter(
         if (SeismicError.is(e, "not_found")) return doesNotExist();
         throw e;
       }
-      if (await getUser(userId, ctx.signal)) {
+      if (await findUserById(sc, userId, ctx.signal)) {
         throw connectorError(
           Code.Unavailable,
           `Seismic accepted DELETE of user ${userId} but still returns the user; try again`,
@@ -229,20 +250,13 @@ export function userDeleter(
       sc.directory.peek()?.update(userId, undefined);
       return {};
     }
-    const user = await getUser(userId, ctx.signal);
-    if (!user) return doesNotExist();
-    if (!user.active) return {};
-    await sc.seismic.run((c) =>
-      c.patchUser(userId, [{ op: "replace", path: "active", value: false }], ctx.signal),
-    );
-    const after = await getUser(userId, ctx.signal);
-    if (!after) return doesNotExist();
-    if (after.active) {
-      throw connectorError(
-        Code.Unavailable,
-        `Seismic accepted the deactivation of user ${userId} (PATCH active=false) but still reports it active; try again`,
-      );
-    }
-    return {};
+    const change = await setUserActive(sc, userId, false, ctx.signal);
+    if (change.outcome === "missing") return doesNotExist();
+    // Kept, locked and reversible: the response says so, so no one reads it as a deletion.
+    return {
+      annotations: [
+        pack(ResourceDeactivatedSchema, { alreadyInactive: change.outcome === "already" }),
+      ],
+    };
   };
 }

@@ -22,6 +22,8 @@ describe("seismic fields", () => {
     expect(byName.get("seismic-auth-url")?.default).toBe("https://auth.seismic.com");
     expect(byName.get("seismic-delete-mode")?.default).toBe("deactivate");
     expect(byName.get("seismic-rate-limit")?.default).toBe(600);
+    expect(byName.get("seismic-membership-writes")?.default).toBe("per-user");
+    expect(byName.get("seismic-skip-platform-roles")?.default).toBe(false);
     expect(byName.get("demo")?.kind).toBe("boolean");
     expect(seismicFields.every((f) => f.group === "Connector")).toBe(true);
   });
@@ -38,6 +40,8 @@ describe("toConnectorConfig", () => {
       authUrl: "https://auth.seismic.com",
       deleteMode: "deactivate",
       rateLimit: 600,
+      membershipWrites: "per-user",
+      skipPlatformRoles: false,
     });
     expect(
       toConnectorConfig({
@@ -69,6 +73,19 @@ describe("toConnectorConfig", () => {
     expect(message).toContain("--seismic-delegation-user-id (BATON_SEISMIC_DELEGATION_USER_ID)");
     expect(message).not.toContain("--seismic-client-id ");
     expect(message).toContain("--demo");
+  });
+
+  it("reads the membership write mode and the platform-role switch", () => {
+    expect(
+      toConnectorConfig({
+        ...full,
+        seismicMembershipWrites: "group-replace",
+        seismicSkipPlatformRoles: true,
+      }),
+    ).toMatchObject({ membershipWrites: "group-replace", skipPlatformRoles: true });
+    expect(() => toConnectorConfig({ ...full, seismicMembershipWrites: "bulk" })).toThrow(
+      /--seismic-membership-writes \(BATON_SEISMIC_MEMBERSHIP_WRITES\): expected per-user or group-replace/,
+    );
   });
 
   it("rejects a bad delete mode or rate limit naming the flag", () => {

@@ -11,6 +11,13 @@ import { UsageError } from "../baton/errors.js";
 /** What deleting a user does: lock it (`PATCH active=false`, reversible) or remove it for good. */
 export type DeleteMode = "deactivate" | "delete";
 
+/**
+ * How group membership is written: one user at a time (`POST`/`DELETE /Users/{u}/Groups/{g}`),
+ * or, as an explicit opt-in for tenants without those routes, by rewriting the group's whole
+ * member list (group-replace-writes.ts).
+ */
+export type MembershipWrites = "per-user" | "group-replace";
+
 export const DEFAULT_API_URL = "https://api.seismic.com";
 export const DEFAULT_AUTH_URL = "https://auth.seismic.com";
 export const DEFAULT_RATE_LIMIT = 600;
@@ -103,6 +110,27 @@ export const seismicFields: readonly Field[] = [
     exported: true,
   },
   {
+    name: "seismic-membership-writes",
+    kind: "string",
+    group: "Connector",
+    default: "per-user",
+    choices: ["per-user", "group-replace"],
+    displayName: "Membership writes",
+    description:
+      "How group membership is changed: per-user (POST/DELETE /Users/{u}/Groups/{g}, the default) or group-replace (rewrite the group's whole member list; only for tenants without the per-user routes, see the README's warning).",
+    exported: true,
+  },
+  {
+    name: "seismic-skip-platform-roles",
+    kind: "boolean",
+    group: "Connector",
+    default: false,
+    displayName: "Skip platform roles",
+    description:
+      "Leave platform roles out on purpose: no platform_role type is reported and the seismic.reporting scope is not requested.",
+    exported: true,
+  },
+  {
     name: "seismic-rate-limit",
     kind: "integer",
     group: "Connector",
@@ -134,6 +162,10 @@ export interface SeismicConnectorConfig {
   deleteMode: DeleteMode;
   /** Calls per rolling 60 s; 0 = no client-side limit. */
   rateLimit: number;
+  /** Default `per-user`. */
+  membershipWrites?: MembershipWrites;
+  /** True: no platform_role type, and no seismic.reporting scope requested. Default false. */
+  skipPlatformRoles?: boolean;
 }
 
 const REQUIRED = [
@@ -178,6 +210,12 @@ export function toConnectorConfig(
       `--seismic-rate-limit (BATON_SEISMIC_RATE_LIMIT): expected a whole number >= 0, got "${String(rate)}"`,
     );
   }
+  const writes = values.seismicMembershipWrites ?? "per-user";
+  if (writes !== "per-user" && writes !== "group-replace") {
+    throw new UsageError(
+      `--seismic-membership-writes (BATON_SEISMIC_MEMBERSHIP_WRITES): expected per-user or group-replace, got "${String(writes)}"`,
+    );
+  }
   const scimToken = text(values, "seismicScimToken");
   const apiUrl = baseUrl(values, "seismic-api-url", DEFAULT_API_URL);
   const authUrl = baseUrl(values, "seismic-auth-url", DEFAULT_AUTH_URL);
@@ -191,6 +229,8 @@ export function toConnectorConfig(
     ...(scimToken === undefined ? {} : { scimToken }),
     deleteMode: mode,
     rateLimit: rate,
+    membershipWrites: writes,
+    skipPlatformRoles: values.seismicSkipPlatformRoles === true,
   };
 }
 

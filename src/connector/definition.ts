@@ -1,13 +1,17 @@
 /**
- * The ConnectorDefinition the Baton CLI harness runs: name, version, fields and the factory. With
- * `--demo` the factory starts the embedded simulated tenant first and closes it afterwards.
+ * The ConnectorDefinition the Baton CLI harness runs: name, version, fields, the factory and the
+ * connector's own `doctor` command. With `--demo` the factory starts the embedded simulated tenant
+ * first and closes it afterwards.
  */
 import type { ConnectorDefinition, ConnectorInstance } from "../baton/cli/definition.js";
 import { UsageError } from "../baton/errors.js";
-import { SeismicError } from "../seismic/index.js";
-import { seismicFields, toConnectorConfig } from "./config.js";
-import { type DemoTenant, startDemoTenant } from "./demo.js";
+import { SeismicError, type SeismicStats } from "../seismic/index.js";
+import { seismicFields } from "./config.js";
+import { doctorCommand } from "./doctor/doctor-command.js";
+import { dryRunHooks } from "./dry-run.js";
+import { seismicMetrics } from "./metrics.js";
 import { createSeismicConnector, HELP_URL } from "./seismic-connector.js";
+import { tenantTarget } from "./tenant-config.js";
 
 /** Kept equal to package.json's version (dist/ cannot reach package.json by a fixed path). */
 export const VERSION = "0.1.0";
@@ -19,31 +23,29 @@ export const seismicDefinition: ConnectorDefinition = {
     "Baton connector for Seismic: syncs users, groups, roles, platform roles and licences, and provisions group membership, roles and accounts.",
   helpUrl: HELP_URL,
   fields: seismicFields,
-  async create(values, { logger, scrubber }): Promise<ConnectorInstance> {
-    let demo: DemoTenant | undefined;
+  async create(values, env): Promise<ConnectorInstance> {
+    const target = await tenantTarget(values, env);
+    const { logger, dryRun, metrics } = env;
     try {
-      if (values.demo === true) {
-        demo = await startDemoTenant();
-        scrubber.add(demo.clientSecret);
-        logger.info(
-          { apiUrl: demo.apiUrl },
-          "demo: started the embedded simulated Seismic tenant in this process",
-        );
-      }
-      const config = toConnectorConfig(demo ? { ...values, ...demo.values } : values);
-      scrubber.add(config.clientSecret);
-      scrubber.add(config.scimToken);
-      const connector = createSeismicConnector(config, { logger });
-      const tenant = demo;
+      let stats: (() => SeismicStats) | undefined;
+      const observer = metrics && seismicMetrics(metrics.registry, () => stats?.());
+      const connector = createSeismicConnector(target.config, {
+        logger,
+        client: {
+          ...(dryRun ? { dryRun: dryRunHooks(dryRun) } : {}),
+          ...(observer ? { observer } : {}),
+        },
+      });
+      stats = () => connector.stats();
       return {
         connector,
         close: async () => {
           await connector.close();
-          await tenant?.close();
+          await target.close();
         },
       };
     } catch (e) {
-      await demo?.close();
+      await target.close();
       if (SeismicError.is(e, "invalid_config")) throw new UsageError(e.message);
       throw e;
     }
@@ -62,3 +64,5 @@ export const seismicDefinition: ConnectorDefinition = {
     });
   },
 };
+
+seismicDefinition.commands = [doctorCommand(seismicDefinition)];

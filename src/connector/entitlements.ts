@@ -92,19 +92,3 @@ export function offsetPage<T>(
     nextToken: end < items.length ? encodePageToken({ o: end }) : "",
   };
 }
-
-/** Decodes a SCIM paging token made by {@link startIndexToken}; the first page is index 1. */
-export function decodeStartIndex(token: string): number {
-  return (
-    decodePageToken(token, (v) => {
-      const s = (v as { s?: unknown } | null)?.s;
-      if (typeof s !== "number" || !Number.isInteger(s) || s < 1) throw new Error("bad startIndex");
-      return s;
-    }) ?? 1
-  );
-}
-
-/** The token of the SCIM page starting at `startIndex`, or "" when there is none. */
-export function startIndexToken(startIndex: number | undefined): string {
-  return startIndex === undefined ? "" : encodePageToken({ s: startIndex });
-}

@@ -38,6 +38,9 @@ function codeFor(error: SeismicError): Code {
       // Seismic answered, but not in the documented shape: not our invariant (Internal), not
       // the caller's mistake; the message names the endpoint and the field.
       return Code.Unknown;
+    case "inconsistent_listing":
+      // Seismic's paging data contradicts itself: storing what was read would lose rows.
+      return Code.DataLoss;
     case "bad_request":
     case "invalid_argument":
       return Code.InvalidArgument;
@@ -80,17 +83,23 @@ export async function mapErrors<T>(fn: () => Promise<T>): Promise<T> {
 
 /**
  * Wraps every method of a syncer with {@link mapErrors}, keeping exactly the optional members the
- * syncer has (the runtime derives capabilities from which members exist).
+ * syncer has (the runtime derives capabilities from which members exist). Listings go through
+ * `listing` instead, the one place that refuses to prune silently (listing-guard.ts).
  */
-export function guardSyncer(s: ResourceSyncer): ResourceSyncer {
+export function guardSyncer(
+  s: ResourceSyncer,
+  listing: <T>(type: ResourceSyncer["resourceType"], fn: () => Promise<T>) => Promise<T>,
+): ResourceSyncer {
+  const type = s.resourceType;
   const guarded: { -readonly [K in keyof ResourceSyncer]: ResourceSyncer[K] } = {
-    resourceType: s.resourceType,
-    list: (parent, page, ctx) => mapErrors(() => s.list(parent, page, ctx)),
-    entitlements: (resource, page, ctx) => mapErrors(() => s.entitlements(resource, page, ctx)),
-    grants: (resource, page, ctx) => mapErrors(() => s.grants(resource, page, ctx)),
+    resourceType: type,
+    list: (parent, page, ctx) => listing(type, () => s.list(parent, page, ctx)),
+    entitlements: (resource, page, ctx) => listing(type, () => s.entitlements(resource, page, ctx)),
+    grants: (resource, page, ctx) => listing(type, () => s.grants(resource, page, ctx)),
   };
-  const { staticEntitlements, get, grant, revoke, accounts } = s;
+  const { staticEntitlements, get, grant, revoke, accounts, provisioningRefusal } = s;
   const del = s.delete;
+  if (provisioningRefusal !== undefined) guarded.provisioningRefusal = provisioningRefusal;
   if (staticEntitlements) {
     guarded.staticEntitlements = (page, ctx) =>
       mapErrors(() => staticEntitlements.call(s, page, ctx));
@@ -99,6 +108,15 @@ export function guardSyncer(s: ResourceSyncer): ResourceSyncer {
   if (grant) guarded.grant = (p, e, ctx) => mapErrors(() => grant.call(s, p, e, ctx));
   if (revoke) guarded.revoke = (g, ctx) => mapErrors(() => revoke.call(s, g, ctx));
   if (del) guarded.delete = (id, parent, ctx) => mapErrors(() => del.call(s, id, parent, ctx));
+  if (s.actions) {
+    guarded.actions = s.actions.map((a) => ({
+      schema: a.schema,
+      prepare: (args) => {
+        const run = a.prepare(args);
+        return (ctx) => mapErrors(() => run(ctx));
+      },
+    }));
+  }
   if (accounts) {
     guarded.accounts = {
       credentialDetails: accounts.credentialDetails,

@@ -1,5 +1,6 @@
-// Group membership paging costs: a group of exactly 100 members is one call, 101 is two, an empty
-// group one; and the fallback to inline members when the membership endpoints are absent.
+// Group membership paging costs: a group of 99 members is one call, 101 is two, an empty group
+// one, and exactly 100 is two (the listing check confirms the end of a full page with an empty
+// one); and the fallback to inline members when the membership endpoints are absent.
 import { create } from "@bufbuild/protobuf";
 import { afterEach, describe, expect, it } from "vitest";
 import { ResourceSchema } from "../gen/c1/connector/v2/resource_pb.js";
@@ -33,11 +34,12 @@ const groupResource = (id: string, name: string) =>
   create(ResourceSchema, { id: { resourceType: "group", resource: id }, displayName: name });
 
 describe("group member grants", () => {
-  it("costs one membership call for 100 members, two for 101, one for none", async () => {
+  it("costs one membership call for 99 members, two for 100 or 101, one for none", async () => {
     const sim = await startSim({ users: 150, groups: 2, seed: 3 });
     const ids = sim.state.users().map((u) => u.id as string);
     const cases = [
-      { name: "Exactly 100", members: ids.slice(0, 100), calls: 1 },
+      { name: "Exactly 99", members: ids.slice(0, 99), calls: 1 },
+      { name: "Exactly 100", members: ids.slice(0, 100), calls: 2 },
       { name: "Exactly 101", members: ids.slice(0, 101), calls: 2 },
       { name: "Nobody", members: [], calls: 1 },
     ];
@@ -70,9 +72,16 @@ describe("group member grants", () => {
     expect(calls.get("GET /scim/v2/Groups/{id}/Users")).toBe(1);
     // One GET per group: the GET that confirmed the first group exists also served its members.
     expect(calls.get("GET /scim/v2/Groups/{id}")).toBe(groups.length);
-    expect(
-      h.logger.warnings().filter((w) => w.message.includes("membership endpoints")),
-    ).toHaveLength(1);
+    // The choice is logged once, at info; the one warning about inline lists comes at the end.
+    const chosen = h.logger.entries.filter((e) => e.message.startsWith("Seismic group members"));
+    expect(chosen.map((e) => [e.level, e.fields])).toEqual([
+      ["info", expect.objectContaining({ variant: "groupMembers", chosen: "inline-members" })],
+    ]);
+    expect(h.logger.warnings()).toEqual([]);
+    await h.connector.cleanup?.(ctx);
+    expect(h.logger.warnings().map((w) => w.fields)).toEqual([
+      expect.objectContaining({ groups: groups.length, chosen: "inline-members" }),
+    ]);
 
     // Provisioning uses the group's members too, and still writes one membership.
     const group =

@@ -1,11 +1,11 @@
 /**
- * Reading group membership, with the fallback for tenants without Seismic's membership endpoints:
- * GET /Groups/{id}/Users and /Users/{id}/Groups are preferred (paginated); when they answer 404
- * for a group or user that exists, the instance remembers that they are off and reads the group's
- * inline `members` instead, so there is no 404 per group afterwards.
+ * Reading one user's membership of a group, for provisioning: GET /Users/{id}/Groups (paginated)
+ * is preferred; when it answers 404 for a user that exists, the instance remembers that it is off
+ * and reads the group's inline `members` instead, so there is no 404 per check afterwards. (The
+ * sync reads members through seismic/variants/group-members.ts.)
  */
-import type { ScimGroup, ScimMember } from "../seismic/index.js";
-import { SeismicError } from "../seismic/index.js";
+import type { ScimGroup } from "../seismic/index.js";
+import { inlineUserIds, SeismicError } from "../seismic/index.js";
 import type { SeismicContext } from "./context.js";
 
 /** Ids compare case-insensitively: Seismic ids are GUIDs, which hosts may spell either way. */
@@ -25,18 +25,13 @@ export async function findGroup(
   }
 }
 
-/** Inline members that are users (nested groups, if any, are not principals here). */
-export function userMembers(group: ScimGroup): ScimMember[] {
-  return (group.members ?? []).filter((m) => !m.type || m.type.toLowerCase() === "user");
-}
-
-/** Records that the membership endpoints are absent, once per instance. */
-export function markMembershipEndpointsOff(sc: SeismicContext, endpoint: string): void {
-  if (sc.membershipEndpointsOff) return;
-  sc.membershipEndpointsOff = true;
-  sc.logger.warn(
+/** Records that GET /Users/{id}/Groups is absent, once per instance. */
+function markUserGroupsEndpointOff(sc: SeismicContext, endpoint: string): void {
+  if (sc.userGroupsEndpointOff) return;
+  sc.userGroupsEndpointOff = true;
+  sc.logger.info(
     { endpoint },
-    "Seismic membership endpoints answer 404 on this tenant; reading group members from each group's inline members instead",
+    "Seismic answers 404 to GET /scim/v2/Users/{userId}/Groups on this tenant; checking membership with each group's inline members instead",
   );
 }
 
@@ -50,7 +45,7 @@ export async function isMember(
   groupId: string,
   signal: AbortSignal,
 ): Promise<boolean> {
-  if (!sc.membershipEndpointsOff) {
+  if (!sc.userGroupsEndpointOff) {
     try {
       return await sc.seismic.run(async (c) => {
         for await (const g of c.iterateUserGroups(userId, { signal })) {
@@ -62,9 +57,9 @@ export async function isMember(
       if (!SeismicError.is(e, "not_found")) throw e;
       // 404 for a user that exists means the endpoint is missing, not the user.
       await sc.seismic.run((c) => c.getUser(userId, signal));
-      markMembershipEndpointsOff(sc, "GET /scim/v2/Users/{userId}/Groups");
+      markUserGroupsEndpointOff(sc, "GET /scim/v2/Users/{userId}/Groups");
     }
   }
   const group = await sc.seismic.run((c) => c.getGroup(groupId, signal));
-  return userMembers(group).some((m) => sameId(m.value, userId));
+  return inlineUserIds(group).some((id) => sameId(id, userId));
 }

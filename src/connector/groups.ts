@@ -1,8 +1,10 @@
 /**
  * The `group` syncer: SCIM /Groups with a GroupTrait and one `member` entitlement. Grants come
- * from GET /Groups/{id}/Users, 100 per call, stopping exactly when the next startIndex passes
- * totalResults, so a group of 100 costs one call; tenants without that endpoint fall back to the
- * group's inline members. Grant and revoke are in provisioning.ts.
+ * from GET /Groups/{id}/Users, 100 per call; both listings are checked to add up
+ * (checked-listing.ts), which costs one extra (empty) page only for a group whose size is an
+ * exact multiple of 100. Tenants without that endpoint fall back to the group's inline members
+ * (seismic/variants/group-members.ts). Grant and revoke are in provisioning.ts (or, opted in,
+ * group-replace-writes.ts).
  */
 import { create, type JsonObject } from "@bufbuild/protobuf";
 import { pack } from "../baton/annotations.js";
@@ -18,17 +20,23 @@ import {
 } from "../gen/c1/connector/v2/resource_pb.js";
 import {
   DEFAULT_PAGE_SIZE,
-  nextStartIndex,
+  ENDPOINTS,
+  endpointLabel,
+  InlineMembersInstead,
+  inlineMembers,
+  membersEndpointPage,
   type ScimGroup,
-  SeismicError,
+  withProjection,
 } from "../seismic/index.js";
+import { checkedPage, type ListingId } from "./checked-listing.js";
 import type { SeismicContext } from "./context.js";
-import { decodeStartIndex, entitlementOf, grantTo, startIndexToken } from "./entitlements.js";
-import { findGroup, markMembershipEndpointsOff, userMembers } from "./group-membership.js";
+import { entitlementOf, grantTo } from "./entitlements.js";
+import { findGroup } from "./group-membership.js";
+import { groupReplaceProvisioning } from "./group-replace-writes.js";
 import { groupProvisioning } from "./provisioning.js";
 import { groupType, MEMBER, userType } from "./resource-types.js";
 
-/** The Baton resource of a Seismic group. */
+/** The Baton resource of a Seismic group, with its SCIM id as external_id. */
 export function groupResource(group: ScimGroup): Resource {
   const profile: JsonObject = { displayName: group.displayName };
   if (group.externalId) profile.externalId = group.externalId;
@@ -36,6 +44,8 @@ export function groupResource(group: ScimGroup): Resource {
   if (group.meta?.lastModified) profile.lastModified = group.meta.lastModified;
   return create(ResourceSchema, {
     id: { resourceType: groupType.id, resource: group.id },
+    // As for users: the upstream (SCIM) id, where Go connectors put it.
+    externalId: { id: group.id },
     displayName: group.displayName.slice(0, 1024),
     annotations: [pack(GroupTraitSchema, { profile })],
     profile,
@@ -52,25 +62,48 @@ export function memberEntitlement(group: Resource): Entitlement {
   });
 }
 
-function inlineGrants(entitlement: Entitlement, group: ScimGroup): AnnotatedPage<Grant> {
-  return { items: userMembers(group).map((m) => grantTo(entitlement, userType.id, m.value)) };
+const GROUPS: ListingId = { key: "groups", endpoint: endpointLabel(ENDPOINTS.listGroups) };
+
+/** The listing of one group's members. */
+function membersListing(groupId: string): ListingId {
+  return {
+    key: `members:${groupId}`,
+    endpoint: endpointLabel(ENDPOINTS.listGroupMembers),
+    subject: `group ${groupId}`,
+  };
+}
+
+function inlineGrants(entitlement: Entitlement, memberIds: string[]): AnnotatedPage<Grant> {
+  return { items: memberIds.map((id) => grantTo(entitlement, userType.id, id)) };
 }
 
 export function groupSyncer(sc: SeismicContext): ResourceSyncer {
   return {
     resourceType: groupType,
     async list(_parent, page: PageRequest, ctx: CallContext) {
-      const startIndex = decodeStartIndex(page.token);
-      const count = pageSize(page, DEFAULT_PAGE_SIZE);
       // Members come from /Groups/{id}/Users in the grants phase; inline they would only cost
       // parsing (about 100 per group) on every page.
-      const res = await sc.seismic.run((c) =>
-        c.listGroups({ startIndex, count, excludedAttributes: "members", signal: ctx.signal }),
+      const variants = sc.variants(ctx);
+      const res = await checkedPage(
+        sc,
+        ctx,
+        GROUPS,
+        page,
+        pageSize(page, DEFAULT_PAGE_SIZE),
+        (startIndex, count) =>
+          sc.seismic.run((c) =>
+            withProjection(variants, (omitProjection) =>
+              c.listGroups({
+                startIndex,
+                count,
+                excludedAttributes: "members",
+                omitProjection,
+                signal: ctx.signal,
+              }),
+            ),
+          ),
       );
-      return {
-        items: res.Resources.map(groupResource),
-        nextToken: startIndexToken(nextStartIndex(startIndex, res)),
-      };
+      return { items: res.items.map(groupResource), nextToken: res.nextToken };
     },
     async entitlements(resource) {
       return { items: [memberEntitlement(resource)] };
@@ -78,33 +111,42 @@ export function groupSyncer(sc: SeismicContext): ResourceSyncer {
     async grants(resource, page, ctx): Promise<AnnotatedPage<Grant>> {
       const groupId = (resource.id as ResourceId).resource;
       const entitlement = memberEntitlement(resource);
-      if (!sc.membershipEndpointsOff) {
-        const startIndex = decodeStartIndex(page.token);
-        const count = pageSize(page, DEFAULT_PAGE_SIZE);
+      const variants = sc.variants(ctx);
+      if (variants.choice("groupMembers") !== "inline-members") {
         try {
-          const res = await sc.seismic.run((c) =>
-            c.listGroupMembers(groupId, { startIndex, count, signal: ctx.signal }),
+          const res = await checkedPage(
+            sc,
+            ctx,
+            membersListing(groupId),
+            page,
+            pageSize(page, DEFAULT_PAGE_SIZE),
+            (startIndex, count) =>
+              sc.seismic.run((c) =>
+                membersEndpointPage(c, variants, groupId, {
+                  startIndex,
+                  count,
+                  signal: ctx.signal,
+                }),
+              ),
           );
           return {
-            items: res.Resources.map((u) => grantTo(entitlement, userType.id, u.id)),
-            nextToken: startIndexToken(nextStartIndex(startIndex, res)),
+            items: res.items.map((u) => grantTo(entitlement, userType.id, u.id)),
+            nextToken: res.nextToken,
           };
         } catch (e) {
-          if (!SeismicError.is(e, "not_found")) throw e;
-          // 404 for a group that exists means the endpoint is missing on this tenant.
-          const group = await findGroup(sc, groupId, ctx.signal);
-          if (!group) throw e;
-          markMembershipEndpointsOff(sc, "GET /scim/v2/Groups/{groupId}/Users");
-          return inlineGrants(entitlement, group);
+          if (!(e instanceof InlineMembersInstead)) throw e;
+          return inlineGrants(entitlement, inlineMembers(variants, e.group));
         }
       }
       const group = await sc.seismic.run((c) => c.getGroup(groupId, ctx.signal));
-      return inlineGrants(entitlement, group);
+      return inlineGrants(entitlement, inlineMembers(variants, group));
     },
     async get(id, _parent, ctx) {
       const group = await findGroup(sc, id.resource, ctx.signal);
       return group ? groupResource(group) : undefined;
     },
-    ...groupProvisioning(sc),
+    ...(sc.config.membershipWrites === "group-replace"
+      ? groupReplaceProvisioning(sc)
+      : groupProvisioning(sc)),
   };
 }

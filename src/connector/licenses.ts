@@ -14,7 +14,6 @@ import type { Entitlement } from "../gen/c1/connector/v2/entitlement_pb.js";
 import { type Resource, ResourceSchema } from "../gen/c1/connector/v2/resource_pb.js";
 import type { SeismicContext } from "./context.js";
 import { entitlementOf, grantTo, offsetPage } from "./entitlements.js";
-import { readOnlyProvisioning } from "./provisioning.js";
 import { ASSIGNED, licenseType, userType } from "./resource-types.js";
 import { isLicence, LICENCES } from "./vocabulary.js";
 
@@ -71,6 +70,6 @@ export function licenseSyncer(sc: SeismicContext): ResourceSyncer {
         nextToken: holders.nextToken ?? "",
       };
     },
-    ...readOnlyProvisioning(LICENSE_READ_ONLY),
+    provisioningRefusal: LICENSE_READ_ONLY,
   };
 }

@@ -1,10 +1,11 @@
 /**
  * The `platform_role` syncer: Seismic platform (entitlement) roles and their assignments from the
- * Reporting API, read once per sync (one call each) and up to 24 h stale. Read-only: the
- * `assigned` entitlement is immutable and grants are refused. Without the `seismic.reporting`
- * scope the type is empty and one warning per sync says how to fix it.
+ * Reporting API, read once per sync (one call each, under whichever pair of table names the tenant
+ * serves) and up to 24 h stale. Read-only: the `assigned` entitlement is immutable and grants are
+ * refused. Without the `seismic.reporting` scope the listing fails (listing-guard.ts) unless
+ * platform roles are left out on purpose, and then this syncer is not registered at all.
  */
-import { create } from "@bufbuild/protobuf";
+import { create, type JsonObject } from "@bufbuild/protobuf";
 import { pack } from "../baton/annotations.js";
 import type { CallContext, ResourceSyncer } from "../baton/connector.js";
 import { MAX_PAGE_SIZE } from "../baton/pagination.js";
@@ -12,11 +13,10 @@ import { EntitlementImmutableSchema } from "../gen/c1/connector/v2/annotation_en
 import { RoleTraitSchema } from "../gen/c1/connector/v2/annotation_trait_pb.js";
 import type { Entitlement } from "../gen/c1/connector/v2/entitlement_pb.js";
 import { type Resource, ResourceSchema } from "../gen/c1/connector/v2/resource_pb.js";
-import { type PlatformRole, SCOPES, SeismicError } from "../seismic/index.js";
+import { type PlatformRole, readPlatformRoleTables } from "../seismic/index.js";
 import type { SeismicContext } from "./context.js";
 import { entitlementOf, grantTo, offsetPage } from "./entitlements.js";
 import { PerSync } from "./per-sync.js";
-import { readOnlyProvisioning } from "./provisioning.js";
 import { ASSIGNED, platformRoleType, userType } from "./resource-types.js";
 
 const GRANTS_PER_PAGE = 1000;
@@ -34,14 +34,24 @@ interface ReportingSnapshot {
   assignees: Map<string, string[]>;
 }
 
-const EMPTY: ReportingSnapshot = { roles: [], assignees: new Map() };
+/** Row fields that become the resource's id, name and description rather than profile entries. */
+const NOT_IN_PROFILE = new Set(["id", "roleDescription", "isDeleted"]);
 
-/** The Baton resource of a platform role. */
+/**
+ * The Baton resource of a platform role. Every other field of the row is kept in the profile,
+ * including ones Seismic adds that we do not know: scalars as they are, anything else as JSON.
+ */
 export function platformRoleResource(role: PlatformRole): Resource {
-  const profile: Record<string, string | boolean> = { roleName: role.roleName };
-  if (role.isPredefined !== undefined) profile.isPredefined = role.isPredefined;
-  if (role.createdAt) profile.createdAt = role.createdAt;
-  if (role.modifiedAt) profile.modifiedAt = role.modifiedAt;
+  const profile: JsonObject = {};
+  for (const [key, value] of Object.entries(role)) {
+    if (NOT_IN_PROFILE.has(key) || value === undefined || value === null) continue;
+    profile[key] =
+      typeof value === "string" ||
+      typeof value === "boolean" ||
+      (typeof value === "number" && Number.isFinite(value))
+        ? value
+        : JSON.stringify(value);
+  }
   return create(ResourceSchema, {
     id: { resourceType: platformRoleType.id, resource: role.id },
     displayName: role.roleName.slice(0, 1024),
@@ -70,44 +80,28 @@ export function platformRoleSyncer(sc: SeismicContext): ResourceSyncer {
   const snapshots = new PerSync<{ promise?: Promise<ReportingSnapshot> }>(() => ({}));
   sc.onCleanup.push(() => snapshots.drop());
 
-  const warnMissingScope = (error: SeismicError | undefined) => {
-    sc.logger.warn(
-      { scope: SCOPES.reporting, ...(error?.endpoint ? { endpoint: error.endpoint } : {}) },
-      `skipping platform roles: the Seismic app does not have the ${SCOPES.reporting} scope; add it to the app registration (a scope change issues a new client id and secret) to sync platform roles`,
-    );
-  };
-
-  const load = async (signal: AbortSignal): Promise<ReportingSnapshot> => {
-    // Known already (Seismic refused a token with the scope): skip the call that would be a 403.
+  const load = async (ctx: CallContext): Promise<ReportingSnapshot> => {
+    // Known already (Seismic refused a token with the scope): the call would only be a 403.
     if (!sc.seismic.reportingGranted) {
-      warnMissingScope(undefined);
-      return EMPTY;
+      throw sc.seismic.reportingRefused("GET /reporting/v2/roles");
     }
-    try {
-      const roles = await sc.seismic.run((c) => c.listPlatformRoles(signal));
-      const assignments = await sc.seismic.run((c) => c.listUserRoleAssignments(signal));
-      const byRole = new Map<string, string[]>();
-      for (const a of assignments) {
-        const key = a.roleId.toLowerCase();
-        const list = byRole.get(key);
-        if (list) list.push(a.assigneeId);
-        else byRole.set(key, [a.assigneeId]);
-      }
-      return { roles: roles.filter((r) => !r.isDeleted), assignees: byRole };
-    } catch (e) {
-      if (SeismicError.is(e, "permission_denied", "invalid_scope")) {
-        warnMissingScope(e);
-        return EMPTY;
-      }
-      throw e;
+    const variants = sc.variants(ctx);
+    const tables = await sc.seismic.run((c) => readPlatformRoleTables(c, variants, ctx.signal));
+    const byRole = new Map<string, string[]>();
+    for (const a of tables.assignments) {
+      const key = a.roleId.toLowerCase();
+      const list = byRole.get(key);
+      if (list) list.push(a.assigneeId);
+      else byRole.set(key, [a.assigneeId]);
     }
+    return { roles: tables.roles.filter((r) => !r.isDeleted), assignees: byRole };
   };
 
   /** This sync's snapshot: one Reporting call per table, shared by every page. */
   const snapshot = (ctx: CallContext): Promise<ReportingSnapshot> => {
     const holder = snapshots.get(ctx);
     if (!holder.promise) {
-      holder.promise = load(ctx.signal);
+      holder.promise = load(ctx);
       // A failed or cancelled load is retried by the next call.
       holder.promise.catch(() => {
         if (snapshots.peek() === holder) holder.promise = undefined;
@@ -146,6 +140,6 @@ export function platformRoleSyncer(sc: SeismicContext): ResourceSyncer {
         nextToken: pageOfIds.nextToken ?? "",
       };
     },
-    ...readOnlyProvisioning(PLATFORM_ROLE_READ_ONLY),
+    provisioningRefusal: PLATFORM_ROLE_READ_ONLY,
   };
 }

@@ -2,8 +2,10 @@
  * Grant and revoke for groups and roles, idempotent and verified: each change is checked first
  * (GrantAlreadyExists / GrantAlreadyRevoked instead of a write), made with the narrowest call
  * Seismic has (one membership POST/DELETE, or a `roles` replace with exactly one value added or
- * removed), and read back before success is reported. Group membership is never rewritten
- * wholesale. Platform roles and licences are read-only and refused with the reason.
+ * removed, one user's at a time), and read back before success is reported. Group membership is
+ * never rewritten wholesale here (group-replace-writes.ts does that, as an opt-in); without
+ * per-user routes the error names that option (member-routes-missing.ts). Platform roles and
+ * licences are read-only and refused with the reason.
  */
 import type { Any } from "@bufbuild/protobuf/wkt";
 import { pack } from "../baton/annotations.js";
@@ -21,17 +23,23 @@ import { type ScimUser, SeismicError } from "../seismic/index.js";
 import type { SeismicContext } from "./context.js";
 import { grantTo } from "./entitlements.js";
 import { isMember } from "./group-membership.js";
+import { KeyedLock } from "./keyed-lock.js";
+import {
+  confirmMissingRoute,
+  isMissingWriteRoute,
+  memberRoutesMissing,
+} from "./member-routes-missing.js";
 import { userType } from "./resource-types.js";
 import { projectUser } from "./user-directory.js";
 import { isLicence } from "./vocabulary.js";
 
-type Provisioning = Required<Pick<ResourceSyncer, "grant" | "revoke">>;
+export type Provisioning = Required<Pick<ResourceSyncer, "grant" | "revoke">>;
 
-const alreadyExists = (): Any[] => [pack(GrantAlreadyExistsSchema, {})];
-const alreadyRevoked = (): Any[] => [pack(GrantAlreadyRevokedSchema, {})];
+export const alreadyExists = (): Any[] => [pack(GrantAlreadyExistsSchema, {})];
+export const alreadyRevoked = (): Any[] => [pack(GrantAlreadyRevokedSchema, {})];
 
 /** The principal's user id; only users can hold Seismic groups and roles. */
-function userPrincipal(principal: Resource | undefined, field: string): string {
+export function userPrincipal(principal: Resource | undefined, field: string): string {
   const id = principal?.id;
   if (!id || id.resourceType !== userType.id || id.resource === "") {
     throw invalidArgument(
@@ -42,13 +50,13 @@ function userPrincipal(principal: Resource | undefined, field: string): string {
   return id.resource;
 }
 
-function targetId(entitlement: Entitlement | undefined, field: string): ResourceId {
+export function targetId(entitlement: Entitlement | undefined, field: string): ResourceId {
   const id = entitlement?.resource?.id;
   if (!id || id.resource === "") throw invalidArgument(field, "the entitlement has no resource");
   return id;
 }
 
-function notVisible(what: string): Error {
+export function notVisible(what: string): Error {
   return connectorError(
     Code.Unavailable,
     `Seismic accepted the change but ${what} is not visible when read back; the operation will be retried`,
@@ -68,6 +76,9 @@ export function groupProvisioning(sc: SeismicContext): Provisioning {
       try {
         await sc.seismic.run((c) => c.addUserToGroup(userId, groupId, ctx.signal));
       } catch (e) {
+        if (isMissingWriteRoute(e)) {
+          throw await confirmMissingRoute(sc, e, userId, groupId, ctx.signal);
+        }
         if (!SeismicError.is(e, "conflict")) throw e;
         return { grants, annotations: alreadyExists() };
       }
@@ -91,12 +102,13 @@ export function groupProvisioning(sc: SeismicContext): Provisioning {
       try {
         await sc.seismic.run((c) => c.removeUserFromGroup(userId, groupId, ctx.signal));
       } catch (e) {
-        // Removing a non-member is a 404: someone else removed it since we looked.
-        if (!SeismicError.is(e, "not_found")) throw e;
-        if (!(await isMember(sc, userId, groupId, ctx.signal))) {
+        if (!isMissingWriteRoute(e)) throw e;
+        // Removing a non-member is a 404: someone else removed it since we looked. A member
+        // that a 404 (or 405, 501) leaves in place means the route itself is missing.
+        if (e.code === "not_found" && !(await isMember(sc, userId, groupId, ctx.signal))) {
           return { annotations: alreadyRevoked() };
         }
-        throw e;
+        throw memberRoutesMissing(e);
       }
       if (await isMember(sc, userId, groupId, ctx.signal)) {
         throw notVisible(`the removal of user ${userId} from group ${groupId}`);
@@ -149,8 +161,24 @@ function withRole(user: ScimUser, value: string): RoleEntry[] {
   return [...current, { value }];
 }
 
-/** Learning/application roles: one value added to or removed from the user's `roles`. */
+/** Attempts at a role change whose read-back shows it lost to a concurrent writer. */
+export const ROLE_CHANGE_ATTEMPTS = 4;
+const REAPPLY_BASE_MS = 250;
+
+/** A wait before re-applying: exponential, with full jitter so that racing writers spread out. */
+function reapplyDelay(attempt: number, random: () => number): number {
+  return Math.round(REAPPLY_BASE_MS * 2 ** (attempt - 1) * (0.5 + random()));
+}
+
+/**
+ * Learning/application roles: one value added to or removed from the user's `roles`. The change
+ * is a read-modify-write of the whole list, so changes of one user's roles run one at a time in
+ * this process (a second grant of the same role then finds it and answers GrantAlreadyExists), and
+ * the read-back re-applies a change that another writer overwrote (another process, the Seismic
+ * console), up to {@link ROLE_CHANGE_ATTEMPTS} times with jittered waits.
+ */
 export function roleProvisioning(sc: SeismicContext): Provisioning {
+  const perUser = new KeyedLock();
   const getUser = (userId: string, signal: AbortSignal) =>
     sc.seismic.run((c) => c.getUser(userId, signal));
   const replaceRoles = async (user: ScimUser, roles: RoleEntry[], signal: AbortSignal) => {
@@ -161,16 +189,42 @@ export function roleProvisioning(sc: SeismicContext): Provisioning {
     sc.directory.peek()?.update(after.id, projectUser(after));
     return after;
   };
+  /**
+   * Makes `hasRole(user, value) === wanted` hold; "already" when it held before any write.
+   * @throws Unavailable when every attempt was overwritten before it could be read back.
+   */
+  const change = (userId: string, value: string, wanted: boolean, signal: AbortSignal) =>
+    perUser.run(userId.toLowerCase(), async (): Promise<"already" | "changed"> => {
+      let user = await getUser(userId, signal);
+      if (hasRole(user, value) === wanted) return "already";
+      for (let attempt = 1; ; attempt++) {
+        const roles = wanted
+          ? withRole(user, value)
+          : (user.roles ?? []).filter((r) => r.value !== value);
+        user = await replaceRoles(user, roles, signal);
+        if (hasRole(user, value) === wanted) return "changed";
+        const what = wanted
+          ? `role "${value}" on user ${userId}`
+          : `the removal of role "${value}" from user ${userId}`;
+        if (attempt >= ROLE_CHANGE_ATTEMPTS) throw notVisible(what);
+        const delayMs = reapplyDelay(attempt, sc.random);
+        sc.logger.warn(
+          { userId, role: value, attempt, delayMs },
+          "a concurrent change overwrote the user's roles; applying the change again",
+        );
+        await sc.clock.sleep(delayMs, signal);
+        user = await getUser(userId, signal);
+        // Whoever wrote last may have made the change for us.
+        if (hasRole(user, value) === wanted) return "changed";
+      }
+    });
   return {
     async grant(principal, entitlement, ctx) {
       const userId = userPrincipal(principal, "GrantManagerServiceGrantRequest.principal");
       const value = roleValue(entitlement, "GrantManagerServiceGrantRequest.entitlement");
       const grants = [grantTo(entitlement, userType.id, userId)];
-      const user = await getUser(userId, ctx.signal);
-      if (hasRole(user, value)) return { grants, annotations: alreadyExists() };
-      const after = await replaceRoles(user, withRole(user, value), ctx.signal);
-      if (!hasRole(after, value)) throw notVisible(`role "${value}" on user ${userId}`);
-      return { grants };
+      const outcome = await change(userId, value, true, ctx.signal);
+      return outcome === "already" ? { grants, annotations: alreadyExists() } : { grants };
     },
     async revoke(grant, ctx) {
       const userId = userPrincipal(
@@ -181,25 +235,8 @@ export function roleProvisioning(sc: SeismicContext): Provisioning {
         grant.entitlement,
         "GrantManagerServiceRevokeRequest.grant.entitlement",
       );
-      const user = await getUser(userId, ctx.signal);
-      if (!hasRole(user, value)) return { annotations: alreadyRevoked() };
-      const remaining = (user.roles ?? []).filter((r) => r.value !== value);
-      const after = await replaceRoles(user, remaining, ctx.signal);
-      if (hasRole(after, value))
-        throw notVisible(`the removal of role "${value}" from user ${userId}`);
-      return {};
-    },
-  };
-}
-
-/** Refuses grants on a read-only entitlement with the reason (FailedPrecondition, grant_cancelled). */
-export function readOnlyProvisioning(reason: string): Provisioning {
-  return {
-    grant: async () => {
-      throw grantCancelled(reason);
-    },
-    revoke: async () => {
-      throw grantCancelled(reason);
+      const outcome = await change(userId, value, false, ctx.signal);
+      return outcome === "already" ? { annotations: alreadyRevoked() } : {};
     },
   };
 }

@@ -73,3 +73,12 @@ export const licenseType: ResourceType = create(ResourceTypeSchema, {
 /** Slugs of the entitlements. */
 export const MEMBER = "member";
 export const ASSIGNED = "assigned";
+
+/**
+ * How an operator leaves a type out of a sync on purpose, named when its listing is refused or
+ * missing (listing-guard.ts). Types without an entry are left out with `--sync-resource-types`.
+ */
+export const LEAVE_OUT: Readonly<Record<string, string>> = {
+  [platformRoleType.id]:
+    "set --seismic-skip-platform-roles (BATON_SEISMIC_SKIP_PLATFORM_ROLES=true), or leave platform_role out of --sync-resource-types",
+};

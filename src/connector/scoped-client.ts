@@ -2,8 +2,10 @@
  * The connector's handle on the Seismic client, with scope negotiation. Seismic mints one token for
  * all requested scopes and refuses the whole token (`invalid_scope`) when the app lacks any one of
  * them, so an app registered without `seismic.reporting` could not even list users. On that
- * refusal we ask again with fewer scopes (reporting first, then manage), remember what was
- * granted, and let the platform-role syncer report the missing scope once instead of failing.
+ * refusal we ask again with fewer scopes (reporting first, then manage) and remember what was
+ * granted: users and groups still sync, and the platform-role listing then fails naming the
+ * scope (listing-guard.ts). With platform roles left out on purpose, `seismic.reporting` is not
+ * requested at all.
  */
 import {
   DEFAULT_SCOPES,
@@ -21,6 +23,9 @@ const SCOPE_LADDER: readonly (readonly string[])[] = [
   [SCOPES.userView],
 ];
 
+/** The ladder without `seismic.reporting`, for a connector that leaves platform roles out. */
+const LADDER_WITHOUT_REPORTING = SCOPE_LADDER.filter((set) => !set.includes(SCOPES.reporting));
+
 /** Builds a client that requests `scopes`. */
 export type ClientFactory = (scopes: readonly string[]) => SeismicClient;
 
@@ -28,19 +33,26 @@ export class ScopedClient {
   readonly #factory: ClientFactory;
   readonly #logger: SeismicLogger;
   readonly #clients: SeismicClient[] = [];
+  readonly #ladder: readonly (readonly string[])[];
   #step = 0;
   #current: SeismicClient;
 
-  constructor(factory: ClientFactory, logger: SeismicLogger) {
+  /** @param options.reporting false: never request `seismic.reporting`. Default true. */
+  constructor(
+    factory: ClientFactory,
+    logger: SeismicLogger,
+    options: { reporting?: boolean } = {},
+  ) {
     this.#factory = factory;
     this.#logger = logger;
-    this.#current = factory(SCOPE_LADDER[0] as readonly string[]);
+    this.#ladder = options.reporting === false ? LADDER_WITHOUT_REPORTING : SCOPE_LADDER;
+    this.#current = factory(this.#ladder[0] as readonly string[]);
     this.#clients.push(this.#current);
   }
 
   /** The scopes the current client requests. */
   get scopes(): readonly string[] {
-    return SCOPE_LADDER[this.#step] as readonly string[];
+    return this.#ladder[this.#step] as readonly string[];
   }
 
   /** False once Seismic refused a token that included `seismic.reporting`. */
@@ -71,7 +83,7 @@ export class ScopedClient {
   }
 
   #stepDown(): boolean {
-    if (this.#step + 1 >= SCOPE_LADDER.length) return false;
+    if (this.#step + 1 >= this.#ladder.length) return false;
     const refused = this.scopes;
     this.#step++;
     this.#current = this.#factory(this.scopes);
@@ -81,6 +93,18 @@ export class ScopedClient {
       "Seismic refused the requested scopes; asking again with fewer",
     );
     return true;
+  }
+
+  /**
+   * The error for a Reporting call after Seismic refused every token that included
+   * `seismic.reporting`: the call would only be a 403, so it is not made.
+   */
+  reportingRefused(endpoint: string): SeismicError {
+    return new SeismicError(
+      "invalid_scope",
+      `Seismic refused a token with the ${SCOPES.reporting} scope (invalid_scope), which ${endpoint} needs: add the scope to the app registration (a scope change issues a new client id and secret) and enable the new version.`,
+      { scope: SCOPES.reporting, endpoint },
+    );
   }
 
   /** Closes every client this handle created. */

@@ -1,21 +1,29 @@
 /**
- * The Seismic connector (createSeismicConnector): joins the Baton runtime and the Seismic client. One syncer per resource
- * type (user, group, role, platform_role, license), validation that mints a token and makes one
- * cheap SCIM call, and per-sync caches dropped by Cleanup.
+ * The Seismic connector (createSeismicConnector): joins the Baton runtime and the Seismic client.
+ * One syncer per resource type (user, group, role, platform_role unless left out on purpose,
+ * license), each listing guarded against silent prunes (listing-guard.ts); validation that mints
+ * a token and makes one cheap SCIM call; and per-sync caches and variant memory dropped by
+ * Cleanup.
  */
 import type { CallContext, Connector } from "../baton/connector.js";
 import {
-  createSeismicClient,
+  ENDPOINTS,
+  endpointLabel,
   type SeismicClientOptions,
   type SeismicLogger,
   type SeismicStats,
   silentLogger,
+  systemClock,
+  TenantVariants,
 } from "../seismic/index.js";
+import { checkedScan, type ListingId, ListingStates } from "./checked-listing.js";
+import { clientFactory } from "./client-factory.js";
 import type { SeismicConnectorConfig } from "./config.js";
 import type { SeismicContext } from "./context.js";
 import { guardSyncer, mapErrors } from "./errors.js";
 import { groupSyncer } from "./groups.js";
 import { licenseSyncer } from "./licenses.js";
+import { guardListing } from "./listing-guard.js";
 import { PerSync } from "./per-sync.js";
 import { platformRoleSyncer } from "./platform-roles.js";
 import { roleSyncer } from "./roles.js";
@@ -24,6 +32,13 @@ import { type DirectoryOptions, UserDirectory } from "./user-directory.js";
 import { userSyncer } from "./users.js";
 
 export const HELP_URL = "https://github.com/conductorone/baton-seismic";
+
+/** The user directory's own scan of /Users, when the user listing does not feed it. */
+const DIRECTORY_SCAN: ListingId = {
+  key: "directory",
+  endpoint: endpointLabel(ENDPOINTS.listUsers),
+  subject: "the role and licence directory",
+};
 
 export interface SeismicConnectorOptions {
   /** pino or any compatible logger; never receives secrets. Default: silent. */
@@ -51,46 +66,52 @@ export function createSeismicConnector(
   options: SeismicConnectorOptions = {},
 ): SeismicConnector {
   const logger = options.logger ?? silentLogger;
-  const seismic = new ScopedClient(
-    (scopes) =>
-      createSeismicClient(
-        {
-          tenant: config.tenant,
-          clientId: config.clientId,
-          clientSecret: config.clientSecret,
-          delegationUserId: config.delegationUserId,
-          apiUrl: config.apiUrl,
-          authUrl: config.authUrl,
-          ...(config.scimToken === undefined ? {} : { scimToken: config.scimToken }),
-          scopes,
-          rateLimit: config.rateLimit === 0 ? false : { limit: config.rateLimit, windowMs: 60_000 },
-        },
-        { ...options.client, logger },
-      ),
-    logger,
-  );
+  const platformRoles = config.skipPlatformRoles !== true;
+  const seismic = new ScopedClient(clientFactory(config, { ...options.client, logger }), logger, {
+    reporting: platformRoles,
+  });
   const directory = new PerSync(
     () =>
       new UserDirectory(
-        (startIndex, signal) => seismic.run((c) => c.listUsers({ startIndex, count: 100, signal })),
+        checkedScan(DIRECTORY_SCAN, (startIndex, count, signal) =>
+          seismic.run((c) => c.listUsers({ startIndex, count, signal })),
+        ),
         options.directory,
       ),
   );
+  // One variant memory per sync (the end of a sync warns about inline members once), and one
+  // for calls outside any sync (provisioning), dropped by Cleanup too.
+  const syncVariants = new PerSync(
+    () => new TenantVariants(logger),
+    (v) => v.warnInlineMembers(),
+  );
+  const otherVariants = new PerSync(() => new TenantVariants(logger));
+  const listings = new PerSync(() => new ListingStates());
   const sc: SeismicContext = {
     seismic,
     directory,
+    listings,
     config,
     logger,
-    membershipEndpointsOff: false,
-    onCleanup: [() => directory.drop()],
+    variants: (ctx) => (ctx.activeSyncId ? syncVariants : otherVariants).get(ctx),
+    clock: options.client?.clock ?? systemClock,
+    random: options.client?.random ?? Math.random,
+    userGroupsEndpointOff: false,
+    onCleanup: [
+      () => directory.drop(),
+      () => listings.drop(),
+      () => syncVariants.drop(),
+      () => otherVariants.drop(),
+    ],
   };
   const syncers = [
     userSyncer(sc),
     groupSyncer(sc),
     roleSyncer(sc),
-    platformRoleSyncer(sc),
+    // Left out on purpose: not registered, so the type is not reported at all.
+    ...(platformRoles ? [platformRoleSyncer(sc)] : []),
     licenseSyncer(sc),
-  ].map(guardSyncer);
+  ].map((s) => guardSyncer(s, guardListing));
 
   return {
     syncers,
@@ -103,9 +124,13 @@ export function createSeismicConnector(
       };
     },
     async validate(ctx: CallContext) {
-      // One token and one cheap SCIM call: a wrong secret, an unknown tenant or a locked
-      // delegation user fails here with the cause named, not halfway through a sync.
+      // One token and one cheap SCIM call: a wrong secret, an unknown tenant, a locked
+      // delegation user or a wrong address fails here with the cause named, not halfway
+      // through a sync.
       await mapErrors(() => seismic.run((c) => c.listUsers({ count: 1, signal: ctx.signal })));
+      // Platform roles are not checked here: the host may leave them out of the sync
+      // (--sync-resource-types), which Validate cannot see. A refused scope fails their
+      // listing instead, at the start of the sync's resources phase and without a call.
       return undefined;
     },
     async cleanup() {

@@ -59,6 +59,7 @@ describe("sync against the simulator", () => {
       const u = expected[i] as Json;
       const trait = pick(r.annotations, UserTraitSchema);
       expect(trait).toBeDefined();
+      expect(r.externalId?.id).toBe(u.id);
       const email = (u.emails as { value: string }[])[0]?.value;
       expect(trait?.emails).toEqual([expect.objectContaining({ address: email, isPrimary: true })]);
       expect(trait?.login).toBe(u.userName);
@@ -100,6 +101,7 @@ describe("sync against the simulator", () => {
         .map((g) => g.id as string)
         .sort(),
     );
+    for (const g of groups) expect(g.externalId?.id).toBe(g.id?.resource);
     const before = sim.state.calls();
     let expectedCalls = 0;
     const sizes: number[] = [];

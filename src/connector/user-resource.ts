@@ -1,8 +1,9 @@
 /**
  * Turns a SCIM user into a Baton user resource: display name from the name parts, the UserTrait
- * (work email, status, login, structured name, timestamps) and a flat profile with the HR fields
- * and the tenant's extension attributes. Status, profile and created_at are set on the resource
- * and on the deprecated trait fields, for older readers that only know them.
+ * (work email, status, login, structured name, timestamps), a flat profile with the HR fields
+ * and the tenant's extension attributes, and the SCIM id as external_id. Status, profile and
+ * created_at are set on the resource and on the deprecated trait fields, for older readers that
+ * only know them.
  */
 import { create, type JsonObject, type JsonValue } from "@bufbuild/protobuf";
 import { type Timestamp, timestampFromDate } from "@bufbuild/protobuf/wkt";
@@ -115,9 +116,13 @@ export function userResource(user: ScimUser): Resource {
   const email = workEmail(user);
   const profile = userProfile(user);
   const createdAt = timestamp(user.meta?.created);
-  const status = user.active
-    ? { status: UserTrait_Status_Status.ENABLED }
-    : { status: UserTrait_Status_Status.DISABLED, details: "locked" };
+  // A tenant that leaves `active` out tells us nothing: the status stays unspecified.
+  const status =
+    user.active === undefined
+      ? { status: UserTrait_Status_Status.UNSPECIFIED }
+      : user.active
+        ? { status: UserTrait_Status_Status.ENABLED }
+        : { status: UserTrait_Status_Status.DISABLED, details: "locked" };
   const given = user.name?.givenName;
   const family = user.name?.familyName;
   const employeeNumber = user[ENTERPRISE_USER_SCHEMA]?.employeeNumber;
@@ -135,12 +140,17 @@ export function userResource(user: ScimUser): Resource {
   });
   return create(ResourceSchema, {
     id: { resourceType: userType.id, resource: user.id },
+    // Go connectors put the upstream system's own id here; for Seismic that is the SCIM id.
+    externalId: { id: user.id },
     displayName: userDisplayName(user),
     annotations: [pack(UserTraitSchema, trait)],
     profile,
-    status: user.active
-      ? { status: Status_ResourceStatus.ENABLED }
-      : { status: Status_ResourceStatus.DISABLED, details: "locked" },
+    status:
+      user.active === undefined
+        ? { status: Status_ResourceStatus.UNSPECIFIED }
+        : user.active
+          ? { status: Status_ResourceStatus.ENABLED }
+          : { status: Status_ResourceStatus.DISABLED, details: "locked" },
     ...(createdAt ? { createdAt } : {}),
   });
 }

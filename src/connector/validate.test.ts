@@ -1,6 +1,7 @@
 // Validation and scope handling against the simulator: a wrong secret, an unknown tenant and a
 // locked delegation user each give one clear Unauthenticated error without the secret in it; a
-// missing reporting scope leaves platform roles empty with one warning and everything else working.
+// missing reporting scope fails the platform-role listing (never an empty list), naming the scope
+// and both ways out, unless platform roles are left out on purpose.
 import { afterEach, describe, expect, it } from "vitest";
 import { Code } from "../baton/errors.js";
 import { caller, getToken } from "../simulator/harness.js";
@@ -53,32 +54,46 @@ describe("validate", () => {
 });
 
 describe("without the seismic.reporting scope", () => {
-  it("syncs everything else and skips platform roles with one warning", async () => {
-    const sim = await startSim({
-      users: 30,
-      groups: 3,
-      grantedScopes: ["seismic.user.view", "seismic.user.manage"],
-    });
+  const noReporting = { grantedScopes: ["seismic.user.view", "seismic.user.manage"] };
+  const fix = /--seismic-skip-platform-roles.*--sync-resource-types/;
+
+  it("validate passes (the host may leave platform roles out), their listing fails at once without a call", async () => {
+    const sim = await startSim({ users: 30, groups: 3, ...noReporting });
     const h = connectTo(sim);
-    const ctx = syncCtx();
-    await h.connector.validate(ctx);
-    const users = await walk((p) => h.syncer("user").list(undefined, p, ctx));
-    expect(users.items).toHaveLength(30);
-    for (let i = 0; i < 2; i++) {
-      const roles = await walk((p) => h.syncer("platform_role").list(undefined, p, ctx));
-      expect(roles.items).toEqual([]);
-    }
-    const warnings = h.logger.warnings();
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]?.message).toContain("seismic.reporting");
-    // The refused scope costs no Reporting call at all.
+    await expect(h.connector.validate(syncCtx())).resolves.toBeUndefined();
+    const err = await walk((p) => h.syncer("platform_role").list(undefined, p, syncCtx())).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toMatchObject({
+      code: Code.PermissionDenied,
+      rawMessage: expect.stringContaining("seismic.reporting"),
+    });
+    expect((err as { rawMessage: string }).rawMessage).toMatch(fix);
+    expect((err as { rawMessage: string }).rawMessage).toMatch(
+      /a sync without it would report every platform_role grant as revoked/,
+    );
     expect([...sim.state.calls().keys()].some((k) => k.includes("/reporting/"))).toBe(false);
-    // A new sync warns again, once.
-    await walk((p) => h.syncer("platform_role").list(undefined, p, syncCtx("sync-2")));
-    expect(h.logger.warnings()).toHaveLength(2);
   });
 
-  it("treats a 403 from Reporting the same way", async () => {
+  it("the platform-role listing itself fails too (never an empty list)", async () => {
+    const sim = await startSim({ users: 30, groups: 3, ...noReporting });
+    const h = connectTo(sim);
+    const ctx = syncCtx();
+    // Users still list (the scope ladder asked again without seismic.reporting)...
+    const users = await walk((p) => h.syncer("user").list(undefined, p, ctx));
+    expect(users.items).toHaveLength(30);
+    // ...but platform roles refuse to come back empty.
+    await expect(
+      walk((p) => h.syncer("platform_role").list(undefined, p, ctx)),
+    ).rejects.toMatchObject({
+      code: Code.PermissionDenied,
+      rawMessage: expect.stringMatching(fix),
+    });
+    expect(h.logger.warnings()).toEqual([]);
+  });
+
+  it("a 403 from Reporting fails the listing the same way", async () => {
     const sim = await startSim({
       users: 5,
       groups: 1,
@@ -87,10 +102,26 @@ describe("without the seismic.reporting scope", () => {
     });
     // The static SCIM token lists users; OAuth (needed for Reporting) steps down to user.view.
     const h = connectTo(sim, { scimToken: "scim-static-TOKEN-1" });
-    const roles = await walk((p) => h.syncer("platform_role").list(undefined, p, syncCtx()));
-    expect(roles.items).toEqual([]);
-    expect(h.logger.warnings().map((w) => w.message)).toEqual([
-      expect.stringContaining("seismic.reporting"),
+    await expect(
+      walk((p) => h.syncer("platform_role").list(undefined, p, syncCtx())),
+    ).rejects.toMatchObject({
+      code: Code.PermissionDenied,
+      rawMessage: expect.stringContaining("seismic.reporting"),
+    });
+  });
+
+  it("left out on purpose: validates, reports no platform_role type and never asks for the scope", async () => {
+    const sim = await startSim({ users: 5, groups: 1, ...noReporting });
+    const h = connectTo(sim, { skipPlatformRoles: true });
+    await expect(h.connector.validate(syncCtx())).resolves.toBeUndefined();
+    expect(h.connector.syncers.map((s) => s.resourceType.id)).toEqual([
+      "user",
+      "group",
+      "role",
+      "license",
     ]);
+    // One token request: seismic.reporting was never asked for, so nothing was refused.
+    expect(sim.state.tokensIssued()).toBe(1);
+    expect(sim.state.calls().get("POST /tenants/{tenant}/connect/token")).toBe(1);
   });
 });

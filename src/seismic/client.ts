@@ -3,6 +3,8 @@
 import { Agent, type Dispatcher } from "undici";
 import { type Clock, systemClock } from "./clock.js";
 import { type ResolvedSeismicConfig, resolveConfig, type SeismicConfig } from "./config.js";
+import type { DryRunHooks } from "./dry-run.js";
+import { FirstContact } from "./first-contact.js";
 import { type SeismicLogger, silentLogger } from "./logger.js";
 import type {
   PlatformRole,
@@ -13,15 +15,19 @@ import type {
   ScimUser,
   UserRoleAssignment,
 } from "./models.js";
+import type { SeismicObserver } from "./observer.js";
+import { type Origin, type ProbeResult, probeOrigin } from "./probe.js";
 import { RateLimiter } from "./rate-limiter.js";
 import { SecretRedactor } from "./redact.js";
-import { ReportingApi } from "./reporting.js";
+import { ReportingApi, type ReportingTableNames } from "./reporting.js";
 import { RequestPipeline } from "./request.js";
+import { ResponseFacts, type ResponseFactsSnapshot } from "./response-facts.js";
 import { type BackoffPolicy, DEFAULT_BACKOFF } from "./retry.js";
 import {
   type ListOptions,
   type PageOptions,
   ScimApi,
+  type ScimGroupInput,
   type ScimReplaceOperation,
   type ScimUserInput,
 } from "./scim.js";
@@ -44,6 +50,13 @@ export interface SeismicClientOptions {
   random?: () => number;
   /** Backoff delays. Default {@link DEFAULT_BACKOFF}. */
   backoff?: Partial<BackoffPolicy>;
+  /** Told about every API attempt, retry and token request (e.g. to count them as metrics). */
+  observer?: SeismicObserver;
+  /**
+   * Dry-run mode: reads are sent and reported, the first write is reported instead of sent and
+   * fails with DryRunStop. Token requests are sent (they change nothing in the tenant).
+   */
+  dryRun?: DryRunHooks;
 }
 
 /**
@@ -70,6 +83,10 @@ export class SeismicClient {
   readonly #stats = new StatsCounter();
   readonly #limiter: RateLimiter;
   readonly #ownedDispatcher: Agent | undefined;
+  readonly #dispatcher: Dispatcher;
+  readonly #clock: Clock;
+  readonly #tokens: TokenManager;
+  readonly #facts = new ResponseFacts();
 
   /** Use {@link createSeismicClient}. */
   constructor(config: ResolvedSeismicConfig, options: SeismicClientOptions = {}) {
@@ -88,6 +105,8 @@ export class SeismicClient {
           connections: 16,
         });
     const dispatcher = options.dispatcher ?? (this.#ownedDispatcher as Agent);
+    this.#dispatcher = dispatcher;
+    this.#clock = clock;
     const redactor = new SecretRedactor();
     redactor.add(config.clientSecret);
     redactor.add(config.scimToken);
@@ -107,10 +126,19 @@ export class SeismicClient {
       stats: this.#stats,
       backoff,
       random,
+      firstContact: new FirstContact(),
+      observer: options.observer,
     };
     const tokens = new TokenManager(common);
-    const http = new RequestPipeline({ ...common, tokens, limiter: this.#limiter });
-    this.#scim = new ScimApi(http);
+    this.#tokens = tokens;
+    const http = new RequestPipeline({
+      ...common,
+      tokens,
+      limiter: this.#limiter,
+      facts: this.#facts,
+      dryRun: options.dryRun,
+    });
+    this.#scim = new ScimApi(http, logger);
     this.#reporting = new ReportingApi(http);
   }
 
@@ -208,6 +236,14 @@ export class SeismicClient {
   }
 
   /**
+   * Replaces a group wholesale (`PUT /scim/v2/Groups/{id}`), membership included: every attribute
+   * left out is cleared. Only the explicit `group-replace` membership mode uses it.
+   */
+  replaceGroup(groupId: string, body: ScimGroupInput, signal?: AbortSignal): Promise<ScimGroup> {
+    return this.#scim.replaceGroup(groupId, body, signal);
+  }
+
+  /**
    * One page of a group's members (`GET /scim/v2/Groups/{id}/Users`).
    * @throws SeismicError `not_found` (unknown group, or the route is missing) or `unsupported`.
    */
@@ -258,16 +294,47 @@ export class SeismicClient {
   }
 
   /**
-   * Platform roles (`GET /reporting/v2/roles`), up to 24 h stale. Always uses the OAuth token.
+   * Platform roles (`GET /reporting/v2/roles`, or `/entitlementRoles` with `names`
+   * `entitlementRoles`), up to 24 h stale. Always uses the OAuth token.
    * @throws SeismicError `permission_denied` with `scope: "seismic.reporting"` when not granted.
    */
-  listPlatformRoles(signal?: AbortSignal): Promise<PlatformRole[]> {
-    return this.#reporting.listPlatformRoles(signal);
+  listPlatformRoles(
+    signal?: AbortSignal,
+    names: ReportingTableNames = "roles",
+  ): Promise<PlatformRole[]> {
+    return this.#reporting.listPlatformRoles(signal, names);
   }
 
-  /** Platform role assignments (`GET /reporting/v2/userRoleAssignments`), up to 24 h stale. */
-  listUserRoleAssignments(signal?: AbortSignal): Promise<UserRoleAssignment[]> {
-    return this.#reporting.listUserRoleAssignments(signal);
+  /**
+   * Platform role assignments (`GET /reporting/v2/userRoleAssignments`, or
+   * `/userEntitlementRoleAssignments`), up to 24 h stale.
+   */
+  listUserRoleAssignments(
+    signal?: AbortSignal,
+    names: ReportingTableNames = "roles",
+  ): Promise<UserRoleAssignment[]> {
+    return this.#reporting.listUserRoleAssignments(signal, names);
+  }
+
+  /**
+   * Mints (or reuses) the OAuth delegation token, so a refused credential or an unreachable token
+   * service shows before any API call needs it (e.g. with a static SCIM token, when Reporting will).
+   */
+  async authenticate(): Promise<void> {
+    await this.#tokens.getToken();
+  }
+
+  /**
+   * An unauthenticated `GET` of the API or auth base URL: whether anything answers there, and the
+   * server's clock. @throws SeismicError `network` naming the URL flag.
+   */
+  probe(origin: Origin): Promise<ProbeResult> {
+    return probeOrigin(origin, this.#config, this.#dispatcher, this.#clock);
+  }
+
+  /** The rate budget and server time of the latest API answer that carried them. */
+  responseFacts(): ResponseFactsSnapshot {
+    return this.#facts.snapshot();
   }
 
   /** Counters since creation: calls, retries, 429s, token mints, re-authentications, throttling. */

@@ -107,6 +107,11 @@ export const ENDPOINTS = {
     "/scim/v2/Schemas",
     `${SD}/seismicscimuserandgroupmanagementgetcurrenttenantschema`,
   ),
+  replaceGroup: scimWrite(
+    "PUT",
+    "/scim/v2/Groups/{groupId}",
+    `${SD}/seismicscimuserandgroupmanagementupdateagroupwithafullpayload`,
+  ),
   listPlatformRoles: {
     method: "GET",
     path: "/reporting/v2/roles",
@@ -120,6 +125,22 @@ export const ENDPOINTS = {
     api: "reporting",
     scope: SCOPES.reporting,
     docs: `${SD}/reporting-userroleassignmentsget`,
+  },
+  // The older names of the same two tables (spec §3.1: SD-rep-entroles, CODE-amp); a tenant may
+  // answer only these (seismic/variants/reporting-tables.ts).
+  listEntitlementRoles: {
+    method: "GET",
+    path: "/reporting/v2/entitlementRoles",
+    api: "reporting",
+    scope: SCOPES.reporting,
+    docs: `${SD}/users-groups`,
+  },
+  listUserEntitlementRoleAssignments: {
+    method: "GET",
+    path: "/reporting/v2/userEntitlementRoleAssignments",
+    api: "reporting",
+    scope: SCOPES.reporting,
+    docs: "https://github.com/amp-labs/connectors/blob/main/providers/seismic/schemas.json",
   },
 } as const satisfies Record<string, Endpoint>;
 

@@ -39,7 +39,9 @@ export type SeismicErrorCode =
   /** The call was aborted by the caller's AbortSignal. */
   | "aborted"
   /** A 2xx response whose body is not the JSON shape Seismic documents. */
-  | "invalid_response";
+  | "invalid_response"
+  /** A paged listing whose pages do not add up (see listing-integrity.ts), also when read twice. */
+  | "inconsistent_listing";
 
 /** Which credential authenticated the failed call, so errors never leave that ambiguous. */
 export type SeismicCredential =

@@ -59,9 +59,11 @@ describe("models", () => {
     expect(user.roles?.map((r) => r.value)).toEqual(["Premium", "Learner"]);
   });
 
-  it("defaults emails to [] and rejects a missing active flag", () => {
+  it("defaults emails to [] and keeps a missing active flag unknown, never true", () => {
     expect(ScimUser.parse({ id: "a", userName: "b", active: true }).emails).toEqual([]);
-    expect(ScimUser.safeParse({ id: "a", userName: "b" }).success).toBe(false);
+    expect(ScimUser.parse({ id: "a", userName: "b" }).active).toBeUndefined();
+    expect(ScimUser.parse({ id: "a", userName: "b", active: null }).active).toBeUndefined();
+    expect(ScimUser.safeParse({ id: "a", userName: "b", active: "yes" }).success).toBe(false);
   });
 
   it("accepts reporting tables as bare arrays or wrapped", () => {
@@ -102,11 +104,14 @@ describe("response validation", () => {
     await expect(client.listPlatformRoles()).rejects.toMatchObject({
       code: "invalid_response",
       message: expect.stringContaining(
-        "GET /reporting/v2/roles returned a malformed response: the body is not JSON",
+        'GET /reporting/v2/roles answered 200 with 24 bytes of text/plain that are not JSON, starting "<html>maintenance</html>"',
       ),
     });
     fake.apiHandler = () => ({ text: "" });
-    await expect(client.getGroup("g")).rejects.toMatchObject({ code: "invalid_response" });
+    await expect(client.getGroup("g")).rejects.toMatchObject({
+      code: "invalid_response",
+      message: expect.stringContaining("answered 200 with an empty body, where JSON was expected"),
+    });
   });
 
   it("rejects reporting rows missing required fields", async () => {

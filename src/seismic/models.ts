@@ -88,7 +88,10 @@ export const SeismicUserExtendedProperty = z.looseObject({
 });
 export type SeismicUserExtendedProperty = z.output<typeof SeismicUserExtendedProperty>;
 
-/** A SCIM User as Seismic returns it. Required: `id`, `userName`, `active`. */
+/**
+ * A SCIM User as Seismic returns it. Required: `id` and `userName`. `active` is optional: Seismic
+ * does not say every user carries it, and a missing flag means "status unknown", never enabled.
+ */
 export const ScimUser = z.looseObject({
   schemas: optional(z.array(z.string())),
   id: z.string(),
@@ -97,8 +100,8 @@ export const ScimUser = z.looseObject({
   name: optional(ScimName),
   displayName: str(),
   emails: optional(z.array(ScimEmail)).transform((v) => v ?? []),
-  // Required: defaulting a missing flag to true would report a locked user as enabled.
-  active: z.boolean(),
+  // Never defaulted: defaulting a missing flag to true would report a locked user as enabled.
+  active: bool(),
   title: str(),
   userType: str(),
   preferredLanguage: str(),
@@ -150,24 +153,41 @@ export const ScimSchema = z.looseObject({
 });
 export type ScimSchema = z.output<typeof ScimSchema>;
 
+/**
+ * Marks a parsed page whose body had no `Resources` (or `null`). RFC 7644 §3.4.2 requires the key
+ * whenever `totalResults` is non-zero, so the listing check (listing-integrity.ts) must tell a
+ * missing list from an empty one; a symbol, so no attribute a server sends can set it.
+ */
+export const RESOURCES_ABSENT: unique symbol = Symbol("Resources absent");
+
 /** A SCIM ListResponse page. */
 export interface ScimListResponse<T> {
   totalResults: number;
   itemsPerPage: number | undefined;
   startIndex: number | undefined;
+  /** The page's items; `[]` when the body had none (then {@link RESOURCES_ABSENT} is set). */
   Resources: T[];
+  [RESOURCES_ABSENT]?: true;
   [key: string]: unknown;
 }
 
-/** Builds the ListResponse schema for a resource schema. `Resources` defaults to `[]`. */
+/**
+ * Builds the ListResponse schema for a resource schema. A missing or null `Resources` parses as
+ * `[]` with {@link RESOURCES_ABSENT} set.
+ */
 export function scimListResponse<T extends z.ZodType>(item: T) {
-  return z.looseObject({
-    schemas: optional(z.array(z.string())),
-    totalResults: z.number().int().nonnegative(),
-    itemsPerPage: optional(z.number().int().nonnegative()),
-    startIndex: optional(z.number().int()),
-    Resources: optional(z.array(item)).transform((v) => v ?? []),
-  });
+  return z
+    .looseObject({
+      schemas: optional(z.array(z.string())),
+      totalResults: z.number().int().nonnegative(),
+      itemsPerPage: optional(z.number().int().nonnegative()),
+      startIndex: optional(z.number().int()),
+      Resources: z.array(item).nullish(),
+    })
+    .transform((page): ScimListResponse<z.output<T>> => {
+      if (page.Resources != null) return page as ScimListResponse<z.output<T>>;
+      return { ...page, Resources: [], [RESOURCES_ABSENT]: true };
+    });
 }
 
 export const ScimUserList = scimListResponse(ScimUser);

@@ -39,34 +39,68 @@ describe("iterators", () => {
       "161",
       "201",
     ]);
-    expect(fake.apiRequests.every((r) => r.query.get("count") === "100")).toBe(true);
+    // Pages expected to be the last ask for one more than should remain (70 + 1, 30 + 1).
+    expect(fake.apiRequests.map((r) => r.query.get("count"))).toEqual([
+      "100",
+      "100",
+      "100",
+      "100",
+      "71",
+      "31",
+    ]);
   });
 
-  it("stops when totalResults shrinks during paging", async () => {
-    const { fake, client } = await startHarness();
+  it("reads a listing again when totalResults shrinks, and yields each item once", async () => {
+    const { fake, client, logger } = await startHarness();
+    let reads = 0;
     fake.apiHandler = (r) => {
       const start = Number(r.query.get("startIndex"));
-      return start === 1
-        ? { json: listResponse(users(1, 100), 300) }
-        : { json: listResponse(users(101, 50), 150, start) };
+      if (start === 1) reads++;
+      // First read: 300 members, then only 150 (someone left); the second read is stable.
+      if (reads === 1 && start === 1) return { json: listResponse(users(1, 100), 300) };
+      if (reads === 1) return { json: listResponse(users(101, 50), 150, start) };
+      const all = users(1, 150);
+      return { json: listResponse(all.slice(start - 1, start + 99), 150, start) };
     };
     const ids: string[] = [];
     for await (const group of client.iterateGroupMembers("g1")) ids.push(group.id);
-    expect(ids).toHaveLength(150);
-    expect(fake.apiRequests).toHaveLength(2);
+    expect(ids).toEqual(users(1, 150).map((u) => u.id));
+    expect(fake.apiRequests.map((r) => r.query.get("startIndex"))).toEqual([
+      "1",
+      "101",
+      "1",
+      "101",
+    ]);
     expect(fake.apiRequests[0]?.path).toBe("/scim/v2/Groups/g1/Users");
+    expect(
+      logger.calls.find((e) => e.message === "listing did not add up; reading it again"),
+    ).toMatchObject({
+      fields: {
+        endpoint: "GET /scim/v2/Groups/{groupId}/Users",
+        reason: "totalResults fell from 300 to 150 between pages",
+      },
+    });
   });
 
-  it("stops on an empty page before totalResults is reached instead of looping", async () => {
+  it("fails when an empty page comes before totalResults, also when read again", async () => {
     const { fake, client } = await startHarness();
     fake.apiHandler = (r) =>
       r.query.get("startIndex") === "1"
         ? { json: listResponse(users(1, 100), 500) }
         : { json: listResponse([], 500) };
     const ids: string[] = [];
-    for await (const user of client.iterateUsers()) ids.push(user.id);
+    const failure = await (async () => {
+      for await (const user of client.iterateUsers()) ids.push(user.id);
+    })().catch((e: unknown) => e);
+    expect(failure).toMatchObject({
+      code: "inconsistent_listing",
+      message: expect.stringMatching(
+        /^GET \/scim\/v2\/Users did not add up, also when read again from the start: the page at startIndex 101 is empty although totalResults is 500\./,
+      ),
+    });
+    // Yielded once, not twice: the second read only re-checks them.
     expect(ids).toHaveLength(100);
-    expect(fake.apiRequests).toHaveLength(2);
+    expect(fake.apiRequests).toHaveLength(4);
   });
 
   it("handles an empty listing without Resources", async () => {

@@ -137,6 +137,56 @@ describe("transient failures", () => {
     expect(client.stats()).toMatchObject({ calls: 2, retries: 1 });
   });
 
+  it("retries a GET whose 200 body is cut short or not JSON, like a reset connection", async () => {
+    const { fake, client, clock, logger } = await startHarness();
+    const whole = JSON.stringify(listResponse([scimUser("u1"), scimUser("u2")], 2));
+    fake.apiHandler = (r) =>
+      r.index === 0
+        ? { text: whole.slice(0, 40), headers: { "content-type": "application/scim+json" } }
+        : r.index === 1
+          ? { text: "<html>Bad gateway</html>", headers: { "content-type": "text/html" } }
+          : { text: whole };
+    const page = await client.listUsers();
+    expect(page.Resources.map((u) => u.id)).toEqual(["u1", "u2"]);
+    expect(fake.apiRequests).toHaveLength(3);
+    expect(clock.sleeps).toEqual([500, 1000]);
+    expect(client.stats()).toMatchObject({ calls: 3, retries: 2 });
+    expect(
+      logger.calls.filter((c) => c.message === "retrying seismic request").map((c) => c.fields),
+    ).toMatchObject([{ reason: "malformed body" }, { reason: "malformed body" }]);
+  });
+
+  it("says what was received when a GET's body stays broken", async () => {
+    const { fake, client } = await startHarness({ maxRetries: 2 });
+    fake.apiHandler = () => ({
+      text: "<!DOCTYPE html><html><body>Maintenance until 04:00</body></html>",
+      headers: { "content-type": "text/html; charset=utf-8" },
+    });
+    const error = (await client.listUsers().catch((e: unknown) => e)) as SeismicError;
+    expect(error.code).toBe("invalid_response");
+    expect(error.message).toBe(
+      `GET /scim/v2/Users answered 200 with 64 bytes of text/html that are not JSON, starting "<!DOCTYPE html><html><body>Maintenance until 04:00</body></h… (4 more chars)", where JSON was expected: also after 3 attempts; try again later, and if it persists check for a proxy between this host and ${fake.url}.`,
+    );
+    fake.apiHandler = () => ({ text: '{"totalResults": 3, "Resources": [{"id": "u1", "us' });
+    const cut = (await client.listUsers().catch((e: unknown) => e)) as SeismicError;
+    expect(cut.message).toContain(
+      "answered 200 with 50 bytes of text/plain that start as JSON but do not parse (cut short?)",
+    );
+    expect(cut.message).not.toContain("u1");
+  });
+
+  it("does not ask a POST again after a 2xx body that is not JSON", async () => {
+    const { fake, client } = await startHarness();
+    fake.apiHandler = () => ({ status: 201, text: "created" });
+    const error = (await client
+      .createUser({ userName: "a@b.c", emails: [{ value: "a@b.c", type: "work" }] })
+      .catch((e: unknown) => e)) as SeismicError;
+    expect(fake.apiRequests).toHaveLength(1);
+    expect(error.message).toBe(
+      'POST /scim/v2/Users answered 201 with 7 bytes of text/plain that are not JSON, starting "created", where JSON was expected: not asked again because the request may have been processed; read the state back before trying again.',
+    );
+  });
+
   it("does not retry a POST after a 500", async () => {
     const { fake, client } = await startHarness();
     fake.apiHandler = () => ({ status: 500, text: "boom" });
@@ -170,10 +220,12 @@ describe("transient failures", () => {
     expect(fake.apiRequests).toHaveLength(3);
   });
 
-  it("retries a POST after connection refused", async () => {
+  it("retries a POST after connection refused, once the API has answered before", async () => {
     const auth = track(await FakeSeismic.start());
     const port = await freePort();
     const clock = new FakeClock();
+    const first = await FakeSeismic.start(port);
+    first.apiHandler = () => ({ json: listResponse([], 0) });
     let api: FakeSeismic | undefined;
     clock.onSleep = async () => {
       api ??= track(await FakeSeismic.start(port));
@@ -193,20 +245,27 @@ describe("transient failures", () => {
         { clock, random: () => 0 },
       ),
     );
+    await client.listUsers({ count: 1 });
+    await first.close();
     await client.addUserToGroup("u1", "g1");
     expect(api?.apiRequests.map((r) => `${r.method} ${r.path}`)).toEqual([
       "POST /scim/v2/Users/u1/Groups/g1",
     ]);
-    expect(client.stats()).toMatchObject({ calls: 2, retries: 1 });
+    expect(client.stats()).toMatchObject({ calls: 3, retries: 1 });
   });
 
-  it("reports an unreachable API as network after the retries", async () => {
+  it("reports an API that stopped answering as network after the retries", async () => {
     const port = await freePort();
+    const api = await FakeSeismic.start(port);
+    api.apiHandler = () => ({ json: listResponse([], 0) });
     const { client } = await startHarness({ apiUrl: `http://127.0.0.1:${port}`, maxRetries: 2 });
+    await client.listUsers({ count: 1 });
+    await api.close();
     const error = (await client.listUsers().catch((e: unknown) => e)) as SeismicError;
     expect(error.code).toBe("network");
     expect(error.message).toContain("ECONNREFUSED");
-    expect(client.stats()).toMatchObject({ calls: 3, retries: 2 });
+    expect(error.retryable).toBe(true);
+    expect(client.stats()).toMatchObject({ calls: 4, retries: 2 });
   });
 
   it("turns a caller abort into an aborted error", async () => {

@@ -1,8 +1,10 @@
 // The SCIM 2.0 calls of the client (`/scim/v2`): users, groups, memberships and schemas, with
 // typed inputs that only allow what Seismic accepts (PATCH is replace-only with a path).
-import { ENDPOINTS } from "./endpoints.js";
+import { ENDPOINTS, type Endpoint, endpointLabel } from "./endpoints.js";
 import { SeismicError } from "./errors.js";
+import type { SeismicLogger } from "./logger.js";
 import {
+  SCIM_GROUP_SCHEMA,
   SCIM_PATCH_SCHEMA,
   SCIM_USER_SCHEMA,
   ScimGroup,
@@ -15,7 +17,7 @@ import {
   ScimUser,
   ScimUserList,
 } from "./models.js";
-import { DEFAULT_PAGE_SIZE, paginate } from "./pagination.js";
+import { DEFAULT_PAGE_SIZE, type PageRequest, paginate } from "./pagination.js";
 import type { RequestPipeline } from "./request.js";
 
 /** Paging and filtering of a SCIM listing. */
@@ -31,11 +33,25 @@ export interface ListOptions {
    * `members` on a group listing that does not need them. A server that ignores it costs nothing.
    */
   excludedAttributes?: string;
+  /**
+   * True: send neither `attributes` nor `excludedAttributes`, for a strict server that refuses
+   * them (seismic/variants/listing-parameters.ts). Default false.
+   */
+  omitProjection?: boolean;
   signal?: AbortSignal;
 }
 
 /** Paging of an unfiltered SCIM listing. */
 export type PageOptions = Omit<ListOptions, "filter" | "excludedAttributes">;
+
+/** A group as sent in a full replace (`PUT /Groups/{id}`); unknown attributes pass through. */
+export interface ScimGroupInput {
+  schemas?: string[];
+  displayName: string;
+  externalId?: string;
+  members: { value: string; [attribute: string]: unknown }[];
+  [extensionOrAttribute: string]: unknown;
+}
 
 /**
  * The only PATCH operation Seismic accepts: `replace`, with a non-empty `path`
@@ -84,7 +100,7 @@ function page(options: ListOptions) {
     startIndex: Math.max(1, options.startIndex ?? 1),
     count,
     filter: options.filter,
-    excludedAttributes: options.excludedAttributes,
+    excludedAttributes: options.omitProjection ? undefined : options.excludedAttributes,
   };
 }
 
@@ -105,9 +121,23 @@ function withSchemas(body: ScimUserInput): ScimUserInput {
 /** SCIM operations over a {@link RequestPipeline}. */
 export class ScimApi {
   readonly #http: RequestPipeline;
+  readonly #logger: SeismicLogger | undefined;
 
-  constructor(http: RequestPipeline) {
+  constructor(http: RequestPipeline, logger?: SeismicLogger) {
     this.#http = http;
+    this.#logger = logger;
+  }
+
+  /** Every item of a listing of `endpoint`, checked and read twice if need be (see paginate). */
+  #iterate<T extends { id: string }>(
+    endpoint: Endpoint,
+    fetchPage: (p: PageRequest) => Promise<ScimListResponse<T>>,
+    count: number | undefined,
+  ): AsyncGenerator<T, void, undefined> {
+    const label = endpointLabel(endpoint);
+    return paginate(fetchPage, count, label, (reason) =>
+      this.#logger?.warn({ endpoint: label, reason }, "listing did not add up; reading it again"),
+    );
   }
 
   listUsers(options: ListOptions = {}): Promise<ScimListResponse<ScimUser>> {
@@ -121,7 +151,11 @@ export class ScimApi {
   iterateUsers(
     options: Omit<ListOptions, "startIndex"> = {},
   ): AsyncGenerator<ScimUser, void, undefined> {
-    return paginate((p) => this.listUsers({ ...options, ...p }), options.count);
+    return this.#iterate(
+      ENDPOINTS.listUsers,
+      (p) => this.listUsers({ ...options, ...p }),
+      options.count,
+    );
   }
 
   getUser(userId: string, signal?: AbortSignal): Promise<ScimUser> {
@@ -208,12 +242,30 @@ export class ScimApi {
   iterateGroups(
     options: Omit<ListOptions, "startIndex"> = {},
   ): AsyncGenerator<ScimGroup, void, undefined> {
-    return paginate((p) => this.listGroups({ ...options, ...p }), options.count);
+    return this.#iterate(
+      ENDPOINTS.listGroups,
+      (p) => this.listGroups({ ...options, ...p }),
+      options.count,
+    );
   }
 
   getGroup(groupId: string, signal?: AbortSignal): Promise<ScimGroup> {
     const params = { groupId: requireId("groupId", groupId) };
     return this.#http.json({ endpoint: ENDPOINTS.getGroup, params, signal }, ScimGroup);
+  }
+
+  replaceGroup(groupId: string, body: ScimGroupInput, signal?: AbortSignal): Promise<ScimGroup> {
+    const params = { groupId: requireId("groupId", groupId) };
+    const schemas = body.schemas ?? [SCIM_GROUP_SCHEMA];
+    return this.#http.json(
+      {
+        endpoint: ENDPOINTS.replaceGroup,
+        params,
+        body: { ...body, schemas, id: groupId },
+        signal,
+      },
+      ScimGroup,
+    );
   }
 
   listGroupMembers(
@@ -226,7 +278,7 @@ export class ScimApi {
     // JSON per member, most of a large sync's bytes and parsing. SCIM's `attributes` (RFC 7644
     // §3.4.2.5) asks for the id alone; a server that ignores it answers full users, which parse
     // the same way, so it costs nothing to ask.
-    const query = { ...page(options), attributes: "id" };
+    const query = { ...page(options), attributes: options.omitProjection ? undefined : "id" };
     return this.#http.json(
       { endpoint: ENDPOINTS.listGroupMembers, params, query, signal },
       ScimMemberUserList,
@@ -237,7 +289,11 @@ export class ScimApi {
     groupId: string,
     options: Omit<PageOptions, "startIndex"> = {},
   ): AsyncGenerator<ScimMemberUser, void, undefined> {
-    return paginate((p) => this.listGroupMembers(groupId, { ...options, ...p }), options.count);
+    return this.#iterate(
+      ENDPOINTS.listGroupMembers,
+      (p) => this.listGroupMembers(groupId, { ...options, ...p }),
+      options.count,
+    );
   }
 
   listUserGroups(userId: string, options: PageOptions = {}): Promise<ScimListResponse<ScimGroup>> {
@@ -253,7 +309,11 @@ export class ScimApi {
     userId: string,
     options: Omit<PageOptions, "startIndex"> = {},
   ): AsyncGenerator<ScimGroup, void, undefined> {
-    return paginate((p) => this.listUserGroups(userId, { ...options, ...p }), options.count);
+    return this.#iterate(
+      ENDPOINTS.listUserGroups,
+      (p) => this.listUserGroups(userId, { ...options, ...p }),
+      options.count,
+    );
   }
 
   addUserToGroup(userId: string, groupId: string, signal?: AbortSignal): Promise<void> {

@@ -172,4 +172,19 @@ describe("token manager", () => {
     );
     expect(error.message).toContain("access_token");
   });
+
+  it("says what a token answer that is not JSON was, without quoting it", async () => {
+    const { fake, client } = await startHarness();
+    fake.tokenHandler = () => ({
+      text: "access_token=tok-SECRET-plain&expires_in=3600",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
+    const error = (await client.listUsers().catch((e: unknown) => e)) as SeismicError;
+    expect(error.code).toBe("invalid_response");
+    expect(error.message).toContain(
+      "POST /tenants/{tenant}/connect/token returned a malformed response: the answer was 45 bytes of application/x-www-form-urlencoded that are not JSON.",
+    );
+    expect(error.message).not.toContain("expected object");
+    expect(error.message).not.toContain("tok-SECRET");
+  });
 });

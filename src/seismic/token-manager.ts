@@ -2,13 +2,16 @@
 // flow. There is no refresh token: a new token is minted shortly before the old one expires, one
 // request serves all concurrent callers, and the API path asks for a re-mint once after a 401.
 import type { Dispatcher } from "undici";
+import { decodeJsonBody } from "./body-faults.js";
 import type { Clock } from "./clock.js";
 import type { ResolvedSeismicConfig } from "./config.js";
 import { endpointLabel, expandPath, joinUrl, TOKEN_ENDPOINT } from "./endpoints.js";
 import { SeismicError } from "./errors.js";
+import type { FirstContact } from "./first-contact.js";
 import { safeJson } from "./json.js";
 import type { SeismicLogger } from "./logger.js";
 import { OAuthErrorBody, TokenResponse } from "./models.js";
+import { notify, type SeismicObserver } from "./observer.js";
 import { type SecretRedactor, truncate } from "./redact.js";
 import {
   type BackoffPolicy,
@@ -19,7 +22,7 @@ import {
 } from "./retry.js";
 import type { StatsCounter } from "./stats.js";
 import { sendOnce } from "./transport.js";
-import { parseResponse } from "./validation.js";
+import { invalidResponse, parseResponse } from "./validation.js";
 
 /** Lifetime assumed when the token response has no `expires_in` (CODE-oauth-ts uses 3600 s). */
 const DEFAULT_LIFETIME_MS = 3_600_000;
@@ -44,6 +47,10 @@ export interface TokenManagerOptions {
   stats: StatsCounter;
   backoff: BackoffPolicy;
   random: () => number;
+  /** Which origins have answered: a wrong auth address fails fast (first-contact.ts). */
+  firstContact: FirstContact;
+  /** Told about every token request. */
+  observer?: SeismicObserver | undefined;
 }
 
 interface CachedToken {
@@ -58,7 +65,8 @@ interface CachedToken {
  *
  * The token is reused until `expires_in` minus min(5 min, 10% of the lifetime). Concurrent
  * callers share one in-flight mint. Minting changes nothing server-side, so 429, 5xx and network
- * failures are retried like idempotent calls (up to `maxRetries`).
+ * failures are retried like idempotent calls (up to `maxRetries`; fewer until the auth origin
+ * has answered once, see first-contact.ts).
  *
  * @throws SeismicError `invalid_client`, `invalid_grant`, `invalid_scope`, `unknown_tenant`,
  *   `token_rejected`, `rate_limited`, `server_error`, `network` or `invalid_response`.
@@ -119,29 +127,42 @@ export class TokenManager implements AccessTokenSource {
           bodyTimeoutMs: config.timeouts.bodyMs,
         });
       } catch (error) {
+        notify(this.#o.observer, "tokenRequest", { outcome: "failed", status: "network" });
         const failure = classifyNetworkError(error);
-        if (failure.transient && retry < config.maxRetries) {
+        const contact = this.#o.firstContact.verdict(url.origin, failure, config.maxRetries);
+        if (failure.transient && retry < contact.maxRetries) {
           await this.#wait(
             retry,
-            backoffDelay(retry, backoff.baseDelayMs, backoff.maxDelayMs, random),
+            contact.neverAnswered && failure.timeout
+              ? 0
+              : backoffDelay(retry, backoff.baseDelayMs, backoff.maxDelayMs, random),
             failure.code,
           );
           continue;
         }
+        const never = contact.neverAnswered ? ", and nothing has answered at that address yet" : "";
         throw new SeismicError(
           "network",
-          `Could not reach the Seismic auth server at ${config.authUrl.origin} (${failure.code}) for tenant ${config.tenant}: check --seismic-auth-url and the network`,
+          `Could not reach the Seismic auth server at ${config.authUrl.origin} (${failure.code}) for tenant ${config.tenant}${never}: check --seismic-auth-url and the network`,
           {
             endpoint: this.#label,
             credential: "client_credentials",
-            retryable: failure.transient,
+            retryable: failure.transient && !contact.neverAnswered,
             cause: error,
           },
         );
       }
+      this.#o.firstContact.answered(url.origin);
 
       if (reply.status >= 200 && reply.status < 300) {
-        const token = parseResponse(TokenResponse, safeJson(reply.text), this.#label, {
+        // Never quoted: a token answer that is not JSON may still hold a credential.
+        const decoded = decodeJsonBody(reply.text, reply.header("content-type"), false);
+        if (!decoded.ok) {
+          invalidResponse(this.#label, `the answer was ${decoded.received}`, {
+            status: reply.status,
+          });
+        }
+        const token = parseResponse(TokenResponse, decoded.value, this.#label, {
           status: reply.status,
         });
         const lifetimeMs = token.expires_in ? token.expires_in * 1000 : DEFAULT_LIFETIME_MS;
@@ -152,6 +173,7 @@ export class TokenManager implements AccessTokenSource {
           refreshAtMs: startedAt + lifetimeMs - marginMs,
         };
         stats.tokensMinted++;
+        notify(this.#o.observer, "tokenRequest", { outcome: "minted", status: reply.status });
         logger.info(
           { tenant: config.tenant, expiresInSeconds: lifetimeMs / 1000, scopes: config.scopes },
           "minted Seismic access token",
@@ -159,6 +181,7 @@ export class TokenManager implements AccessTokenSource {
         return token.access_token;
       }
 
+      notify(this.#o.observer, "tokenRequest", { outcome: "failed", status: reply.status });
       const transient = reply.status === 429 || reply.status >= 500;
       if (transient && retry < config.maxRetries) {
         const hinted =

@@ -5,9 +5,10 @@
 // limit is on.
 
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { refuseNonAdminWrite } from "./admin-check.js";
 import { checkAccess } from "./api-auth.js";
 import { sleep } from "./clock.js";
-import type { FaultInjector } from "./faults.js";
+import type { FaultDecision, FaultInjector } from "./faults.js";
 import { groupPatchRoutes } from "./group-patch.js";
 import {
   BodyTooLarge,
@@ -19,6 +20,7 @@ import {
   scimErrorReply,
   send,
 } from "./http.js";
+import type { ListingLiar } from "./listing-lies.js";
 import { membershipRoutes } from "./membership.js";
 import type { ResolvedOptions } from "./options.js";
 import type { RateDecision, RollingWindowLimiter } from "./rate-limit.js";
@@ -29,6 +31,7 @@ import { schemaRoutes } from "./schemas.js";
 import { groupRoutes } from "./scim-groups.js";
 import { userRoutes } from "./scim-users.js";
 import { StateConflict, type TenantState } from "./state.js";
+import { refuseProjection } from "./strict-parameters.js";
 import type { TokenStore } from "./tokens.js";
 import { userPatchRoutes } from "./user-patch.js";
 
@@ -39,6 +42,7 @@ export interface ApiDeps {
   limiter: RollingWindowLimiter | undefined;
   faults: FaultInjector;
   reporting: ReportingSnapshot;
+  listings: ListingLiar;
   baseUrl: () => string;
 }
 
@@ -84,6 +88,21 @@ async function parseJson(req: IncomingMessage): Promise<unknown> {
   } catch {
     throw new ScimError(400, "The request body is not valid JSON", "invalidSyntax");
   }
+}
+
+/** A successful GET's answer as a body fault leaves it: cut in half, or an HTML page. */
+function bodyFault(fault: FaultDecision, method: string, reply: Reply): Reply {
+  if (fault.kind !== "truncate" && fault.kind !== "garbage") return reply;
+  if (method !== "GET" || reply.status < 200 || reply.status >= 300) return reply;
+  if (fault.kind === "garbage") {
+    return {
+      status: 200,
+      raw: "<html><head><title>Gateway</title></head><body>Please try again.</body></html>",
+      contentType: "text/html; charset=utf-8",
+    };
+  }
+  const full = reply.raw ?? JSON.stringify(reply.body ?? null);
+  return { ...reply, body: undefined, raw: full.slice(0, Math.floor(full.length / 2)) };
 }
 
 export function createApiHandler(d: ApiDeps): (req: IncomingMessage, res: ServerResponse) => void {
@@ -153,6 +172,12 @@ export function createApiHandler(d: ApiDeps): (req: IncomingMessage, res: Server
     const auth = req.headers.authorization;
     const denied = checkAccess(auth, path, match.route.access, d.tokens, options.scimToken);
     if (denied !== undefined) return send(res, denied, headers);
+    const notAdmin = refuseNonAdminWrite(auth, match.route.access, d.tokens, state);
+    if (notAdmin !== undefined) return send(res, notAdmin, headers);
+    if (options.strictParameters) {
+      const refused = refuseProjection(url.searchParams);
+      if (refused !== undefined) return send(res, scimErrorReply(refused), headers);
+    }
 
     const ctx: ApiContext = {
       method,
@@ -164,6 +189,7 @@ export function createApiHandler(d: ApiDeps): (req: IncomingMessage, res: Server
       state,
       options,
       reporting: d.reporting,
+      listings: d.listings,
       now,
       json: () => parseJson(req),
     };
@@ -173,7 +199,7 @@ export function createApiHandler(d: ApiDeps): (req: IncomingMessage, res: Server
     } catch (e) {
       reply = errorReply(e);
     }
-    send(res, reply, headers);
+    send(res, bodyFault(fault, method, reply), headers);
   }
 
   return (req, res) => {

@@ -27,6 +27,9 @@ const defaults: SimulateArgs = {
   dropRate: 0,
   slowRate: 0,
   slowMs: 2000,
+  truncateRate: 0,
+  garbageRate: 0,
+  lieIgnoreStartIndex: false,
 };
 
 const FLAGS =
@@ -88,9 +91,30 @@ describe("flag parsing", () => {
         dropRate: 0,
         slowRate: 0,
         slowMs: 2000,
+        truncateRate: 0,
+        garbageRate: 0,
         burst429: { every: 50, length: 3 },
       },
     });
+    expect(
+      simulatorOptions({
+        ...defaults,
+        truncateRate: 0.2,
+        lieTotalFactor: 0.5,
+        lieNoResourcesAt: 201,
+        lieReads: 1,
+        lieOn: "users, members",
+      }),
+    ).toMatchObject({
+      faults: { truncateRate: 0.2, garbageRate: 0 },
+      listingLies: {
+        totalResultsFactor: 0.5,
+        noResourcesAt: 201,
+        reads: 1,
+        on: ["users", "members"],
+      },
+    });
+    expect(simulatorOptions(defaults).listingLies).toBeUndefined();
     expect(() => simulatorOptions({ ...defaults, burst429: "often" })).toThrow(
       "--burst-429 must be EVERY:LENGTH",
     );

@@ -4,9 +4,10 @@
 
 import type { Writable } from "node:stream";
 import yargs, { type Argv, type CommandModule } from "yargs";
+import { DIALECT_NAMES, type DialectName } from "./dialects.js";
 import type { Simulator } from "./index.js";
 import { startSimulator } from "./index.js";
-import type { FaultOptions, SimulatorOptions } from "./options.js";
+import type { FaultOptions, ListingLies, LyingListing, SimulatorOptions } from "./options.js";
 import { DEFAULT_SCOPES, DEFAULTS } from "./options.js";
 
 export interface SimulateArgs {
@@ -24,6 +25,13 @@ export interface SimulateArgs {
   rateLimit: number;
   rateLimitWindow: number;
   membershipEndpoints: boolean;
+  dialect?: string | undefined;
+  groupMembersEndpoint?: string | undefined;
+  memberWriteRoutes?: boolean | undefined;
+  reportingTables?: string | undefined;
+  userActive?: boolean | undefined;
+  strictParameters?: boolean | undefined;
+  delegatedUserAdmin?: boolean | undefined;
   reportingLag?: number | undefined;
   latency: number;
   scopes: string;
@@ -33,6 +41,15 @@ export interface SimulateArgs {
   slowRate: number;
   slowMs: number;
   burst429?: string | undefined;
+  truncateRate: number;
+  garbageRate: number;
+  lieOn?: string | undefined;
+  lieReads?: number | undefined;
+  lieTotalFactor?: number | undefined;
+  lieTotal?: number | undefined;
+  lieNoResourcesAt?: number | undefined;
+  lieDuplicates?: number | undefined;
+  lieIgnoreStartIndex: boolean;
 }
 
 /** "host:port", "[::1]:port" or ":port" => host and port; throws a message naming the flag. */
@@ -60,7 +77,13 @@ export function simulatorOptions(a: SimulateArgs): SimulatorOptions {
       : parseListen(a.authListen, "auth-listen");
   if (auth.host !== api.host) throw new Error("--listen and --auth-listen must use the same host");
   const b = burst(a.burst429);
-  const faulty = a.errorRate > 0 || a.dropRate > 0 || a.slowRate > 0 || b !== undefined;
+  const faulty =
+    a.errorRate > 0 ||
+    a.dropRate > 0 ||
+    a.slowRate > 0 ||
+    a.truncateRate > 0 ||
+    a.garbageRate > 0 ||
+    b !== undefined;
   const o: SimulatorOptions = {
     seed: a.seed,
     users: a.users,
@@ -80,6 +103,19 @@ export function simulatorOptions(a: SimulateArgs): SimulatorOptions {
   if (a.delegationUserId !== undefined) o.delegationUserId = a.delegationUserId;
   if (a.scimToken !== undefined) o.scimToken = a.scimToken;
   if (a.reportingLag !== undefined) o.reportingLagMs = a.reportingLag;
+  if (a.dialect !== undefined) o.dialect = a.dialect as DialectName;
+  if (a.groupMembersEndpoint !== undefined) {
+    o.groupMembersEndpoint = a.groupMembersEndpoint as NonNullable<
+      SimulatorOptions["groupMembersEndpoint"]
+    >;
+  }
+  if (a.memberWriteRoutes !== undefined) o.memberWriteRoutes = a.memberWriteRoutes;
+  if (a.reportingTables !== undefined) {
+    o.reportingTables = a.reportingTables as NonNullable<SimulatorOptions["reportingTables"]>;
+  }
+  if (a.userActive !== undefined) o.userActive = a.userActive;
+  if (a.strictParameters !== undefined) o.strictParameters = a.strictParameters;
+  if (a.delegatedUserAdmin !== undefined) o.delegatedUserAdmin = a.delegatedUserAdmin;
   if (faulty) {
     o.faults = {
       seed: a.faultSeed,
@@ -87,10 +123,30 @@ export function simulatorOptions(a: SimulateArgs): SimulatorOptions {
       dropRate: a.dropRate,
       slowRate: a.slowRate,
       slowMs: a.slowMs,
+      truncateRate: a.truncateRate,
+      garbageRate: a.garbageRate,
       ...(b === undefined ? {} : { burst429: b }),
     };
   }
+  const lies = listingLies(a);
+  if (lies !== undefined) o.listingLies = lies;
   return o;
+}
+
+/** The --lie-* flags as ListingLies, or undefined when none is set. */
+function listingLies(a: SimulateArgs): ListingLies | undefined {
+  const lies: ListingLies = {};
+  if (a.lieTotalFactor !== undefined) lies.totalResultsFactor = a.lieTotalFactor;
+  if (a.lieTotal !== undefined) lies.totalResults = a.lieTotal;
+  if (a.lieNoResourcesAt !== undefined) lies.noResourcesAt = a.lieNoResourcesAt;
+  if (a.lieDuplicates !== undefined) lies.duplicatesAcrossPages = a.lieDuplicates;
+  if (a.lieIgnoreStartIndex) lies.ignoreStartIndex = true;
+  if (Object.keys(lies).length === 0) return undefined;
+  if (a.lieReads !== undefined) lies.reads = a.lieReads;
+  if (a.lieOn !== undefined) {
+    lies.on = a.lieOn.split(",").map((k) => k.trim()) as LyingListing[];
+  }
+  return lies;
 }
 
 function shellQuote(v: string): string {
@@ -185,6 +241,40 @@ function builder(y: Argv): Argv<SimulateArgs> {
       describe:
         "Serve GET /Users/{id}/Groups and /Groups/{id}/Users (--no-membership-endpoints: 404)",
     })
+    .option("dialect", {
+      type: "string",
+      choices: DIALECT_NAMES,
+      describe:
+        "Behave like a tenant whose API differs from our notes (see src/simulator/README.md); the switches below override it",
+    })
+    .option("group-members-endpoint", {
+      type: "string",
+      choices: ["serve", "missing", "not-allowed"],
+      describe: "How GET /Groups/{id}/Users answers: served, 404 or 405",
+    })
+    .option("member-write-routes", {
+      type: "boolean",
+      describe: "Serve POST/DELETE /Users/{u}/Groups/{g} (--no-member-write-routes: 404)",
+    })
+    .option("reporting-tables", {
+      type: "string",
+      choices: ["roles", "entitlementRoles", "none"],
+      describe:
+        "Reporting table names: /roles + /userRoleAssignments, the entitlement names, or none (all 404)",
+    })
+    .option("user-active", {
+      type: "boolean",
+      describe: "Render `active` on users (--no-user-active: leave it out)",
+    })
+    .option("strict-parameters", {
+      type: "boolean",
+      describe: "Refuse `attributes`/`excludedAttributes` with a 400 instead of honouring them",
+    })
+    .option("delegated-user-admin", {
+      type: "boolean",
+      describe:
+        "The delegated user is a System Administrator (--no-delegated-user-admin: SCIM writes get 403)",
+    })
     .option("reporting-lag", {
       type: "number",
       describe: "Retake the Reporting snapshot once it is this old, ms (default: never)",
@@ -219,6 +309,45 @@ function builder(y: Argv): Argv<SimulateArgs> {
     .option("burst-429", {
       type: "string",
       describe: "EVERY:LENGTH, the last LENGTH of every EVERY calls get 429",
+    })
+    .option("truncate-rate", {
+      type: "number",
+      default: 0,
+      describe: "Share of API calls whose successful GET body is cut in half",
+    })
+    .option("garbage-rate", {
+      type: "number",
+      default: 0,
+      describe: "Share of API calls whose successful GET is answered 200 with an HTML page",
+    })
+    .option("lie-total-factor", {
+      type: "number",
+      describe: "Listings report totalResults as this share of the real count (e.g. 0.5)",
+    })
+    .option("lie-total", {
+      type: "number",
+      describe: "Listings report this totalResults whatever the real count",
+    })
+    .option("lie-no-resources-at", {
+      type: "number",
+      describe: "The listing page at this startIndex comes without its Resources key",
+    })
+    .option("lie-duplicates", {
+      type: "number",
+      describe: "Listing pages after the first start this many items early (ids repeat)",
+    })
+    .option("lie-ignore-start-index", {
+      type: "boolean",
+      default: false,
+      describe: "Listings answer the first page whatever startIndex asks for",
+    })
+    .option("lie-on", {
+      type: "string",
+      describe: "Listings that lie: users,groups,members (default all three)",
+    })
+    .option("lie-reads", {
+      type: "number",
+      describe: "Lie only during the first N reads of each listing (default: every read)",
     })
     .strict() as unknown as Argv<SimulateArgs>;
 }

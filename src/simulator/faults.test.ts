@@ -46,6 +46,17 @@ describe("FaultInjector", () => {
     ]);
   });
 
+  it("draws body faults from the same stream, after the other kinds", () => {
+    const seq = run({ seed: 3, truncateRate: 0.2, garbageRate: 0.1 }, 1000);
+    const count = (k: string) => seq.filter((d) => d.kind === k).length;
+    expect(count("truncate")).toBeGreaterThan(140);
+    expect(count("truncate")).toBeLessThan(260);
+    expect(count("garbage")).toBeGreaterThan(60);
+    expect(count("garbage")).toBeLessThan(140);
+    // Body faults at zero leave an existing stream as it was.
+    expect(run({ ...opts, truncateRate: 0, garbageRate: 0 })).toEqual(run(opts));
+  });
+
   it("refuses impossible options", () => {
     expect(() => new FaultInjector({ serverErrorRate: 0.7, dropRate: 0.5 })).toThrow(
       /sum to at most 1/,
@@ -116,6 +127,30 @@ describe("faults over HTTP", () => {
     }
     expect(statuses).toEqual([200, 200, 429, 200, 200, 429]);
     expect(sim.state.rateLimited()).toBe(limited + 2);
+    sim.setFaults(undefined);
+  });
+
+  it("cuts a successful GET's body in half, or answers it with an HTML page; never a write", async () => {
+    sim.setFaults({ truncateRate: 1 });
+    const cut = await call("GET", "/scim/v2/Users?count=2");
+    expect(cut.status).toBe(200);
+    expect(typeof cut.body).toBe("string");
+    sim.setFaults(undefined);
+    const whole = await call("GET", "/scim/v2/Users?count=2");
+    expect(JSON.stringify(whole.body).startsWith(cut.body as string)).toBe(true);
+    expect((cut.body as string).length).toBe(Math.floor(JSON.stringify(whole.body).length / 2));
+
+    sim.setFaults({ garbageRate: 1 });
+    const page = await call("GET", "/scim/v2/Users?count=2");
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(page.body).toMatch(/^<html>/);
+    // Only successful GETs: a write and an error answer pass unchanged.
+    const refused = await call("POST", "/scim/v2/Users", { schemas: [] });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({ status: "400" });
+    const missing = await call("GET", "/scim/v2/Users/00000000-0000-4000-8000-000000000000");
+    expect(missing.status).toBe(404);
     sim.setFaults(undefined);
   });
 

@@ -1,6 +1,6 @@
 // Deterministic fault injection for the API origin: for a given fault seed, the n-th API call
-// always gets the same fate (answered, 5xx, dropped, slowed or part of a 429 burst), so a
-// flaky-network test fails the same way every run.
+// always gets the same fate (answered, 5xx, dropped, slowed, part of a 429 burst, or a 200 whose
+// body is cut short or is not JSON), so a flaky-network test fails the same way every run.
 
 import type { FaultOptions } from "./options.js";
 import { Prng } from "./prng.js";
@@ -10,14 +10,24 @@ export type FaultDecision =
   | { kind: "error"; status: 500 | 502 | 503 }
   | { kind: "drop" }
   | { kind: "slow"; ms: number }
-  | { kind: "burst429" };
+  | { kind: "burst429" }
+  /** A successful GET's JSON body cut in half (with a matching Content-Length). */
+  | { kind: "truncate" }
+  /** A successful GET answered 200 with an HTML page instead of its JSON (a proxy's page). */
+  | { kind: "garbage" };
 
 const NONE: FaultDecision = { kind: "none" };
 const STATUSES = [500, 502, 503] as const;
 
 /** Throws when rates are outside 0..1, sum above 1, or a burst is malformed. */
 export function checkFaults(f: FaultOptions): void {
-  const rates = [f.serverErrorRate ?? 0, f.dropRate ?? 0, f.slowRate ?? 0];
+  const rates = [
+    f.serverErrorRate ?? 0,
+    f.dropRate ?? 0,
+    f.slowRate ?? 0,
+    f.truncateRate ?? 0,
+    f.garbageRate ?? 0,
+  ];
   if (rates.some((r) => !(r >= 0 && r <= 1)) || rates.reduce((a, b) => a + b, 0) > 1) {
     throw new Error("fault rates must each be within 0..1 and sum to at most 1");
   }
@@ -64,7 +74,13 @@ export class FaultInjector {
     const drop = f.dropRate ?? 0;
     if (r < drop) return { kind: "drop" };
     r -= drop;
-    if (r < (f.slowRate ?? 0)) return { kind: "slow", ms: f.slowMs ?? 2000 };
+    const slow = f.slowRate ?? 0;
+    if (r < slow) return { kind: "slow", ms: f.slowMs ?? 2000 };
+    r -= slow;
+    const truncate = f.truncateRate ?? 0;
+    if (r < truncate) return { kind: "truncate" };
+    r -= truncate;
+    if (r < (f.garbageRate ?? 0)) return { kind: "garbage" };
     return NONE;
   }
 }

@@ -7,6 +7,7 @@ import type { AddressInfo } from "node:net";
 import { createApiHandler } from "./api-server.js";
 import { createAuthHandler } from "./auth-server.js";
 import { FaultInjector } from "./faults.js";
+import { ListingLiar } from "./listing-lies.js";
 import type { FaultOptions, SimulatorOptions } from "./options.js";
 import { resolveOptions } from "./options.js";
 import { RollingWindowLimiter } from "./rate-limit.js";
@@ -16,7 +17,8 @@ import { TenantState } from "./state.js";
 import { createStateView, type SimulatorStateView } from "./state-view.js";
 import { TokenStore } from "./tokens.js";
 
-export type { FaultOptions, SimulatorOptions } from "./options.js";
+export { DIALECT_NAMES, DIALECTS, type DialectName } from "./dialects.js";
+export type { FaultOptions, ListingLies, SimulatorOptions } from "./options.js";
 export type { PlatformRole, RoleAssignment } from "./state.js";
 export type { SimulatorStateView } from "./state-view.js";
 
@@ -82,6 +84,7 @@ export async function startSimulator(options?: SimulatorOptions): Promise<Simula
       limiter,
       faults,
       reporting,
+      listings: new ListingLiar(o.listingLies),
       baseUrl: () => apiUrl,
     }),
   );
@@ -96,7 +99,7 @@ export async function startSimulator(options?: SimulatorOptions): Promise<Simula
       clientId: o.clientId,
       clientSecret: o.clientSecret,
       delegationUserId,
-      state: createStateView(state, () => apiUrl),
+      state: createStateView(state, () => apiUrl, o.userActive),
       refreshReporting: () => reporting.refresh(o.now()),
       setFaults: (f) => faults.set(f),
       close: async () => {

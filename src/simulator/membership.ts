@@ -1,17 +1,19 @@
 // Seismic's custom membership endpoints: paginated GET /Users/{id}/Groups
 // and GET /Groups/{id}/Users, plus POST and DELETE /Users/{userId}/Groups/{groupId} to add and
 // remove one membership. Adding an existing member is a 409 and removing a non-member a 404, so
-// the caller can tell "already exists" and "already revoked" apart from success. A switch makes
-// the two GET endpoints answer 404, as on a tenant without them.
+// the caller can tell "already exists" and "already revoked" apart from success. Switches make
+// the two GET endpoints answer 404, the members path alone answer 404 or 405, and the two writes
+// answer 404, as on tenants without them (dialects.ts).
 
 import { projected } from "./attributes.js";
-import { noEndpoint, type Reply } from "./http.js";
+import { noEndpoint, type Reply, ScimError } from "./http.js";
 import { findGroup, findUser } from "./lookup.js";
 import { listResponse, parsePage } from "./pagination.js";
 import { renderGroup, renderUser } from "./render.js";
 import type { ApiContext, Route } from "./router.js";
 import { withMembers } from "./scim-groups.js";
 import { scim } from "./scim-users.js";
+import type { UserRecord } from "./state.js";
 
 function requireEnabled(ctx: ApiContext): void {
   if (!ctx.options.membershipEndpoints) throw noEndpoint(ctx.method, ctx.path);
@@ -32,21 +34,25 @@ function userGroups(ctx: ApiContext): Reply {
   );
 }
 
+function requireWriteRoutes(ctx: ApiContext): void {
+  if (!ctx.options.memberWriteRoutes) throw noEndpoint(ctx.method, ctx.path);
+}
+
 function groupUsers(ctx: ApiContext): Reply {
   requireEnabled(ctx);
+  if (ctx.options.groupMembersEndpoint === "missing") throw noEndpoint(ctx.method, ctx.path);
+  if (ctx.options.groupMembersEndpoint === "not-allowed") {
+    throw new ScimError(405, `Method ${ctx.method} is not supported on /scim/v2/Groups/{id}/Users`);
+  }
   const group = findGroup(ctx.state, ctx.params[0] as string);
-  const page = parsePage(ctx.query);
-  return scim(
-    200,
-    listResponse(
-      [...group.members],
-      page,
-      projected(ctx.query, (u) => renderUser(u, ctx.baseUrl)),
-    ),
+  const render = projected(ctx.query, (u: UserRecord) =>
+    renderUser(u, ctx.baseUrl, ctx.options.userActive),
   );
+  return scim(200, ctx.listings.page("members", ctx.path, ctx.query, [...group.members], render));
 }
 
 function add(ctx: ApiContext): Reply {
+  requireWriteRoutes(ctx);
   const user = findUser(ctx.state, ctx.params[0] as string);
   const group = findGroup(ctx.state, ctx.params[1] as string);
   ctx.state.addMember(group, user, ctx.now);
@@ -54,6 +60,7 @@ function add(ctx: ApiContext): Reply {
 }
 
 function remove(ctx: ApiContext): Reply {
+  requireWriteRoutes(ctx);
   const user = findUser(ctx.state, ctx.params[0] as string);
   const group = findGroup(ctx.state, ctx.params[1] as string);
   ctx.state.removeMember(group, user, ctx.now);

@@ -1,6 +1,8 @@
 // Options of the embedded Seismic tenant simulator, their defaults, and the checks that turn a
 // bad option into one clear error before any server starts.
 
+import { type DialectName, type DialectSwitches, dialectSwitches } from "./dialects.js";
+
 /** Faults injected on the API origin, deterministic for `seed` (requests are drawn in arrival order). */
 export interface FaultOptions {
   /** Seed of the fault stream (default 1). */
@@ -15,9 +17,40 @@ export interface FaultOptions {
   slowMs?: number;
   /** Every `every` API calls, the last `length` of them are answered 429 regardless of the window. */
   burst429?: { every: number; length: number };
+  /** Share of API calls whose successful GET answer has its JSON body cut in half (0..1). */
+  truncateRate?: number;
+  /** Share of API calls whose successful GET answer is a 200 HTML page instead of JSON (0..1). */
+  garbageRate?: number;
 }
 
-export interface SimulatorOptions {
+/** The paged SCIM listings a {@link ListingLies} can apply to. */
+export type LyingListing = "users" | "groups" | "members";
+
+/**
+ * Ways the paged listings lie about their paging, for testing a client's listing checks. Each is
+ * off unless set; they apply to the listings in `on` (default all three: GET /Users, GET /Groups
+ * and GET /Groups/{id}/Users), during the first `reads` reads of each (a read starts with a
+ * request at startIndex 1; default: every read).
+ */
+export interface ListingLies {
+  on?: LyingListing[];
+  /** Lie only during the first this many reads of each listing (e.g. 1: a re-read is honest). */
+  reads?: number;
+  /** Report totalResults as this share of the real count, rounded down (e.g. 0.5). */
+  totalResultsFactor?: number;
+  /** Report this totalResults whatever the real count (e.g. 1000000). */
+  totalResults?: number;
+  /** The page asked for at this startIndex comes without its Resources key. */
+  noResourcesAt?: number;
+  /** Pages after the first start this many items early: their ids repeat, as many are skipped. */
+  duplicatesAcrossPages?: number;
+  /** Every page is the first one, whatever startIndex asks for. */
+  ignoreStartIndex?: boolean;
+}
+
+export interface SimulatorOptions extends DialectSwitches {
+  /** A preset of the dialect switches (dialects.ts); switches given alongside win. */
+  dialect?: DialectName;
   /** Same seed => same tenant (default 1). */
   seed?: number;
   /** Number of seeded users (default 200). */
@@ -51,10 +84,17 @@ export interface SimulatorOptions {
   rateLimit?: { limit: number; windowMs: number } | false;
   /** Default true; false makes GET /Groups/{id}/Users and GET /Users/{id}/Groups answer 404. */
   membershipEndpoints?: boolean;
+  /**
+   * Default true; false: the delegated user is not a System Administrator (no such platform
+   * role), so Seismic refuses its SCIM writes with 403 whatever the token's scopes.
+   */
+  delegatedUserAdmin?: boolean;
   /** Reporting snapshot is retaken on a Reporting call once it is this old; default: only on demand. */
   reportingLagMs?: number;
   /** Faults on the API origin; can be changed at run time with `setFaults`. */
   faults?: FaultOptions;
+  /** Paging lies of the list endpoints (default: none). */
+  listingLies?: ListingLies;
   /** Latency added to every API call, in ms. */
   latencyMs?: number;
   /** Clock in ms since the epoch (default Date.now); tests pass a fake one to move time. */
@@ -91,8 +131,15 @@ export interface ResolvedOptions {
   grantedScopes: string[];
   rateLimit: { limit: number; windowMs: number } | false;
   membershipEndpoints: boolean;
+  groupMembersEndpoint: "serve" | "missing" | "not-allowed";
+  memberWriteRoutes: boolean;
+  reportingTables: "roles" | "entitlementRoles" | "none";
+  userActive: boolean;
+  strictParameters: boolean;
+  delegatedUserAdmin: boolean;
   reportingLagMs: number | undefined;
   faults: FaultOptions | undefined;
+  listingLies: ListingLies | undefined;
   latencyMs: number;
   now: () => number;
 }
@@ -107,6 +154,15 @@ export function resolveOptions(o: SimulatorOptions = {}): ResolvedOptions {
     if (!Number.isInteger(v) || v < min) problems.push(`${name} must be an integer >= ${min}`);
     return v;
   };
+  let dialect: DialectSwitches = {};
+  if (o.dialect !== undefined) {
+    try {
+      dialect = dialectSwitches(o.dialect);
+    } catch (e) {
+      problems.push((e as Error).message);
+    }
+  }
+  const pickSwitch = <K extends keyof DialectSwitches>(key: K) => o[key] ?? dialect[key];
   const r: ResolvedOptions = {
     seed: int("seed", o.seed, 0, DEFAULTS.seed),
     users: int("users", o.users, 1, DEFAULTS.users),
@@ -123,8 +179,15 @@ export function resolveOptions(o: SimulatorOptions = {}): ResolvedOptions {
     grantedScopes: o.grantedScopes ?? [...DEFAULT_SCOPES],
     rateLimit: o.rateLimit === undefined ? { ...DEFAULTS.rateLimit } : o.rateLimit,
     membershipEndpoints: o.membershipEndpoints ?? true,
+    groupMembersEndpoint: pickSwitch("groupMembersEndpoint") ?? "serve",
+    memberWriteRoutes: pickSwitch("memberWriteRoutes") ?? true,
+    reportingTables: pickSwitch("reportingTables") ?? "roles",
+    userActive: pickSwitch("userActive") ?? true,
+    strictParameters: pickSwitch("strictParameters") ?? false,
+    delegatedUserAdmin: o.delegatedUserAdmin ?? true,
     reportingLagMs: o.reportingLagMs,
     faults: o.faults,
+    listingLies: o.listingLies,
     latencyMs: o.latencyMs ?? 0,
     now: o.now ?? Date.now,
   };
@@ -145,7 +208,30 @@ export function resolveOptions(o: SimulatorOptions = {}): ResolvedOptions {
   if (r.reportingLagMs !== undefined && !(r.reportingLagMs >= 0)) {
     problems.push("reportingLagMs must be >= 0");
   }
+  if (!["serve", "missing", "not-allowed"].includes(r.groupMembersEndpoint)) {
+    problems.push("groupMembersEndpoint must be serve, missing or not-allowed");
+  }
+  if (!["roles", "entitlementRoles", "none"].includes(r.reportingTables)) {
+    problems.push("reportingTables must be roles, entitlementRoles or none");
+  }
   if (!(r.latencyMs >= 0)) problems.push("latencyMs must be >= 0");
+  const lies = r.listingLies;
+  if (lies !== undefined) {
+    if (lies.reads !== undefined) int("listingLies.reads", lies.reads, 1, 1);
+    if (lies.totalResults !== undefined) int("listingLies.totalResults", lies.totalResults, 0, 0);
+    if (lies.noResourcesAt !== undefined)
+      int("listingLies.noResourcesAt", lies.noResourcesAt, 1, 1);
+    if (lies.duplicatesAcrossPages !== undefined)
+      int("listingLies.duplicatesAcrossPages", lies.duplicatesAcrossPages, 1, 1);
+    const f = lies.totalResultsFactor;
+    if (f !== undefined && !(f >= 0 && f <= 1)) {
+      problems.push("listingLies.totalResultsFactor must be within 0..1");
+    }
+    const kinds = ["users", "groups", "members"];
+    if (lies.on?.some((k) => !kinds.includes(k))) {
+      problems.push(`listingLies.on must name listings among ${kinds.join(", ")}`);
+    }
+  }
   if (problems.length > 0) throw new Error(`Invalid simulator options: ${problems.join("; ")}`);
   return r;
 }

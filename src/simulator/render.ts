@@ -14,7 +14,8 @@ export function displayNameOf(u: UserRecord): string {
   return parts.length > 0 ? parts.join(" ") : u.userName;
 }
 
-export function renderUser(u: UserRecord, baseUrl: string): Json {
+/** `withActive` false renders the user without `active` (the `userActive` switch). */
+export function renderUser(u: UserRecord, baseUrl: string, withActive = true): Json {
   const schemas: string[] = [URN.user];
   const out: Json = { schemas, id: u.id };
   if (u.externalId !== undefined) out.externalId = u.externalId;
@@ -27,7 +28,7 @@ export function renderUser(u: UserRecord, baseUrl: string): Json {
     out.name = name;
   }
   out.emails = [{ value: u.email, type: "work", primary: true }];
-  out.active = u.active;
+  if (withActive) out.active = u.active;
   if (u.title !== undefined) out.title = u.title;
   if (u.userType !== undefined) out.userType = u.userType;
   if (u.preferredLanguage !== undefined) out.preferredLanguage = u.preferredLanguage;

@@ -1,8 +1,10 @@
 // Reporting API routes for platform roles: GET /reporting/v2/roles and
-// /reporting/v2/userRoleAssignments, unpaginated JSON arrays (CSV when Accept asks for text/csv),
-// served from the snapshot rather than the live tenant.
+// /reporting/v2/userRoleAssignments, or their older names /entitlementRoles and
+// /userEntitlementRoleAssignments (the `reportingTables` switch picks the pair served; the other
+// pair answers 404). Unpaginated JSON arrays (CSV when Accept asks for text/csv), served from the
+// snapshot rather than the live tenant.
 
-import { JSON_TYPE, type Reply } from "./http.js";
+import { gatewayReply, JSON_TYPE, type Reply } from "./http.js";
 import type { ApiContext, Route } from "./router.js";
 
 const ROLE_FIELDS = [
@@ -39,7 +41,11 @@ function table(
   ctx: ApiContext,
   pick: (s: ApiContext["reporting"]) => [readonly object[], string],
   fields: readonly string[],
+  names: "roles" | "entitlementRoles",
 ): Reply {
+  if (ctx.options.reportingTables !== names) {
+    return gatewayReply(404, `No endpoint ${ctx.method} ${ctx.path}`);
+  }
   ctx.reporting.maybeRefresh(ctx.now);
   const [rows, json] = pick(ctx.reporting);
   if (wantsCsv(ctx))
@@ -47,17 +53,25 @@ function table(
   return { status: 200, raw: json, contentType: JSON_TYPE };
 }
 
+function tables(names: "roles" | "entitlementRoles", roles: string, assignments: string): Route[] {
+  return [
+    {
+      method: "GET",
+      template: `/reporting/v2/${roles}`,
+      access: "reporting",
+      handler: (ctx) => table(ctx, (s) => [s.roles, s.rolesJson], ROLE_FIELDS, names),
+    },
+    {
+      method: "GET",
+      template: `/reporting/v2/${assignments}`,
+      access: "reporting",
+      handler: (ctx) =>
+        table(ctx, (s) => [s.assignments, s.assignmentsJson], ASSIGNMENT_FIELDS, names),
+    },
+  ];
+}
+
 export const reportingRoutes: Route[] = [
-  {
-    method: "GET",
-    template: "/reporting/v2/roles",
-    access: "reporting",
-    handler: (ctx) => table(ctx, (s) => [s.roles, s.rolesJson], ROLE_FIELDS),
-  },
-  {
-    method: "GET",
-    template: "/reporting/v2/userRoleAssignments",
-    access: "reporting",
-    handler: (ctx) => table(ctx, (s) => [s.assignments, s.assignmentsJson], ASSIGNMENT_FIELDS),
-  },
+  ...tables("roles", "roles", "userRoleAssignments"),
+  ...tables("entitlementRoles", "entitlementRoles", "userEntitlementRoleAssignments"),
 ];

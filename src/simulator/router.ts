@@ -2,6 +2,7 @@
 // the key under which its calls are counted, so counters group by endpoint, not by id.
 
 import type { Reply } from "./http.js";
+import type { ListingLiar } from "./listing-lies.js";
 import type { ResolvedOptions } from "./options.js";
 import type { ReportingSnapshot } from "./reporting-snapshot.js";
 import type { TenantState } from "./state.js";
@@ -21,6 +22,8 @@ export interface ApiContext {
   state: TenantState;
   options: ResolvedOptions;
   reporting: ReportingSnapshot;
+  /** Serves list pages (lying about paging when the options say so). */
+  listings: ListingLiar;
   now: number;
   /** The parsed JSON body; throws a 400 invalidSyntax ScimError when it is not JSON. */
   json(): Promise<unknown>;

@@ -8,7 +8,6 @@ import { URN } from "./catalog.js";
 import { groupFilter } from "./filter.js";
 import type { Reply } from "./http.js";
 import { findGroup } from "./lookup.js";
-import { listResponse, parsePage } from "./pagination.js";
 import { renderGroup } from "./render.js";
 import type { ApiContext, Route } from "./router.js";
 import { scim } from "./scim-users.js";
@@ -61,19 +60,12 @@ function parseGroup(body: unknown, state: TenantState): GroupFields {
 }
 
 function list(ctx: ApiContext): Reply {
-  const page = parsePage(ctx.query);
   const filter = ctx.query.get("filter");
   const all = ctx.state.groupArray();
   const groups = filter === null || filter.trim() === "" ? all : all.filter(groupFilter(filter));
   const members = withMembers(ctx);
-  return scim(
-    200,
-    listResponse(
-      groups,
-      page,
-      projected(ctx.query, (g) => renderGroup(g, ctx.baseUrl, members)),
-    ),
-  );
+  const render = projected(ctx.query, (g: GroupRecord) => renderGroup(g, ctx.baseUrl, members));
+  return scim(200, ctx.listings.page("groups", ctx.path, ctx.query, groups, render));
 }
 
 function get(ctx: ApiContext): Reply {

@@ -6,7 +6,6 @@ import { projected } from "./attributes.js";
 import { userFilter, userNameEquals } from "./filter.js";
 import { type Reply, SCIM_JSON } from "./http.js";
 import { findUser } from "./lookup.js";
-import { listResponse, parsePage } from "./pagination.js";
 import { renderUser } from "./render.js";
 import type { ApiContext, Route } from "./router.js";
 import type { UserRecord } from "./state.js";
@@ -31,20 +30,18 @@ function matchingUsers(ctx: ApiContext): readonly UserRecord[] {
 }
 
 function list(ctx: ApiContext): Reply {
-  const page = parsePage(ctx.query);
   const users = matchingUsers(ctx);
-  return scim(
-    200,
-    listResponse(
-      users,
-      page,
-      projected(ctx.query, (u) => renderUser(u, ctx.baseUrl)),
-    ),
+  const render = projected(ctx.query, (u: UserRecord) =>
+    renderUser(u, ctx.baseUrl, ctx.options.userActive),
   );
+  return scim(200, ctx.listings.page("users", ctx.path, ctx.query, users, render));
 }
 
 function get(ctx: ApiContext): Reply {
-  return scim(200, renderUser(findUser(ctx.state, ctx.params[0] as string), ctx.baseUrl));
+  return scim(
+    200,
+    renderUser(findUser(ctx.state, ctx.params[0] as string), ctx.baseUrl, ctx.options.userActive),
+  );
 }
 
 async function create(ctx: ApiContext): Promise<Reply> {
@@ -58,7 +55,7 @@ async function create(ctx: ApiContext): Promise<Reply> {
     groups: new Set(),
   };
   ctx.state.addUser(user);
-  const body = renderUser(user, ctx.baseUrl);
+  const body = renderUser(user, ctx.baseUrl, ctx.options.userActive);
   return scim(201, body, { Location: `${ctx.baseUrl}/scim/v2/Users/${user.id}` });
 }
 
@@ -69,7 +66,7 @@ async function replace(ctx: ApiContext): Promise<Reply> {
   ctx.state.renameUser(user, fields.userName);
   Object.assign(user, fields);
   user.lastModified = ctx.now;
-  return scim(200, renderUser(user, ctx.baseUrl));
+  return scim(200, renderUser(user, ctx.baseUrl, ctx.options.userActive));
 }
 
 function remove(ctx: ApiContext): Reply {

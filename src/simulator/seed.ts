@@ -32,6 +32,8 @@ export interface SeedOptions {
   groups: number;
   /** Id given to the delegated user (the first seeded user); default: its seeded GUID. */
   delegationUserId: string | undefined;
+  /** Whether the delegated user holds the System Administrator platform role (default true). */
+  delegatedUserAdmin?: boolean;
 }
 
 export const EMAIL_DOMAIN = "acme.example";
@@ -45,7 +47,7 @@ const T2 = Date.UTC(2025, 8, 1);
 export function seedTenant(state: TenantState, o: SeedOptions): string {
   const users = seedUsers(state, o);
   seedGroups(state, o, users);
-  seedPlatformRoles(state, o.seed, users);
+  seedPlatformRoles(state, o.seed, users, o.delegatedUserAdmin ?? true);
   return (users[0] as UserRecord).id;
 }
 
@@ -199,7 +201,12 @@ function sample(rng: Prng, n: number, k: number, scratch: number[]): Iterable<nu
   return scratch.slice(0, k);
 }
 
-function seedPlatformRoles(state: TenantState, seed: number, users: UserRecord[]): void {
+function seedPlatformRoles(
+  state: TenantState,
+  seed: number,
+  users: UserRecord[],
+  delegatedUserAdmin: boolean,
+): void {
   const rng = stream(seed, 3);
   const iso = (t: number): string => new Date(t).toISOString();
   state.platformRoles = PLATFORM_ROLES.map((r) => {
@@ -218,6 +225,9 @@ function seedPlatformRoles(state: TenantState, seed: number, users: UserRecord[]
     for (const [r, role] of state.platformRoles.entries()) {
       const seedRole = PLATFORM_ROLES[r];
       const forced = u === 0 && role.roleName === SYSTEM_ADMINISTRATOR;
+      // A non-admin delegated user simply lacks the forced assignment (no draw either way, so
+      // the rest of the tenant is the same as with an admin).
+      if (forced && !delegatedUserAdmin) continue;
       if (role.isDeleted || !(forced || rng.chance(seedRole?.share ?? 0))) continue;
       const at = user.created + Math.floor(rng.next() * (T2 - user.created));
       state.roleAssignments.push({

@@ -8,6 +8,8 @@ export interface SimulatorStateView {
   /** Every user as GET /scim/v2/Users/{id} would return it, in list order. */
   users(): Json[];
   user(id: string): Json | undefined;
+  /** Whether the user is locked, even when the tenant does not render `active`. */
+  userLocked(id: string): boolean | undefined;
   userCount(): number;
   /** Every group as GET /scim/v2/Groups/{id} returns it (with `members`). */
   groups(): Json[];
@@ -32,12 +34,21 @@ export interface SimulatorStateView {
   tokensIssued(): number;
 }
 
-export function createStateView(state: TenantState, baseUrl: () => string): SimulatorStateView {
+/** `userActive` false renders users without `active`, as the API then does. */
+export function createStateView(
+  state: TenantState,
+  baseUrl: () => string,
+  userActive = true,
+): SimulatorStateView {
   return {
-    users: () => state.userArray().map((u) => renderUser(u, baseUrl())),
+    users: () => state.userArray().map((u) => renderUser(u, baseUrl(), userActive)),
     user: (id) => {
       const u = state.users.get(id.toLowerCase());
-      return u === undefined ? undefined : renderUser(u, baseUrl());
+      return u === undefined ? undefined : renderUser(u, baseUrl(), userActive);
+    },
+    userLocked: (id) => {
+      const u = state.users.get(id.toLowerCase());
+      return u === undefined ? undefined : !u.active;
     },
     userCount: () => state.users.size,
     groups: () => state.groupArray().map((g) => renderGroup(g, baseUrl(), true)),

@@ -123,7 +123,7 @@ async function patch(ctx: ApiContext): Promise<Reply> {
   const changes = ops.map((op) => resolve(op, user, ctx.state));
   for (const apply of changes) apply(user);
   user.lastModified = ctx.now;
-  return scim(200, renderUser(user, ctx.baseUrl));
+  return scim(200, renderUser(user, ctx.baseUrl, ctx.options.userActive));
 }
 
 export const userPatchRoutes: Route[] = [

@@ -11,7 +11,8 @@ export type TableRows = Record<
   Map<string, string>
 >;
 
-export function c1zRows(file: string): TableRows {
+/** Runs `fn` on the c1z's SQLite database, unpacked into a temp dir that is removed after. */
+function withC1zDb<T>(file: string, fn: (db: DatabaseSync) => T): T {
   const bytes = readFileSync(file);
   if (bytes.subarray(0, 5).toString("latin1") !== "C1ZF\0")
     throw new Error(`${file}: not a C1ZF file`);
@@ -20,6 +21,32 @@ export function c1zRows(file: string): TableRows {
   writeFileSync(dbFile, zstdDecompressSync(bytes.subarray(5)));
   const db = new DatabaseSync(dbFile, { readOnly: true });
   try {
+    return fn(db);
+  } finally {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Every sync run of the file: id, type, parent and whether it finished, oldest first. */
+export function c1zSyncRuns(
+  file: string,
+): { syncId: string; type: string; parent: string; finished: boolean }[] {
+  return withC1zDb(file, (db) =>
+    db
+      .prepare("SELECT sync_id, sync_type, parent_sync_id, ended_at FROM v1_sync_runs ORDER BY id")
+      .all()
+      .map((r) => ({
+        syncId: String(r.sync_id),
+        type: String(r.sync_type),
+        parent: String(r.parent_sync_id ?? ""),
+        finished: r.ended_at !== null,
+      })),
+  );
+}
+
+export function c1zRows(file: string): TableRows {
+  return withC1zDb(file, (db) => {
     const run = db
       .prepare(
         "SELECT sync_id FROM v1_sync_runs WHERE ended_at IS NOT NULL ORDER BY ended_at DESC, id DESC LIMIT 1",
@@ -41,10 +68,7 @@ export function c1zRows(file: string): TableRows {
       entitlements: read("entitlements"),
       grants: read("grants"),
     };
-  } finally {
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 /** The same rows as plain objects, for toEqual with readable diffs. */

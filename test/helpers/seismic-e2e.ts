@@ -1,6 +1,7 @@
 // Shared pieces of the end-to-end suites that run the built baton-seismic binary against the
 // simulator over loopback: the connector flags for a simulator, one-shot runs, call-count deltas,
-// an HTTP proxy that records issued tokens (and can corrupt answers), and the secret check.
+// an HTTP proxy that records requests and issued tokens (and can corrupt answers), and the
+// secret check.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect } from "vitest";
@@ -136,11 +137,21 @@ export function apiCalls(calls: ReadonlyMap<string, number>): number {
   return n;
 }
 
+/** A request the proxy forwarded. */
+export interface ProxiedRequest {
+  method: string;
+  /** Path and query. */
+  path: string;
+  body: string;
+}
+
 /** A loopback HTTP proxy in front of one simulator origin. */
 export interface SimProxy {
   url: string;
   /** Every `access_token` seen in an answer. */
   tokens: Set<string>;
+  /** Every request forwarded, in order (tests may clear it). */
+  requests: ProxiedRequest[];
   close(): Promise<void>;
 }
 
@@ -162,6 +173,7 @@ const HOP_BY_HOP = new Set([
 /** Forwards every request to `target` (an origin), recording tokens and applying `rewrite`. */
 export async function startProxy(target: string, rewrite?: Rewrite): Promise<SimProxy> {
   const tokens = new Set<string>();
+  const requests: ProxiedRequest[] = [];
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -172,6 +184,11 @@ export async function startProxy(target: string, rewrite?: Rewrite): Promise<Sim
           if (!HOP_BY_HOP.has(k) && typeof v === "string") headers[k] = v;
         }
         const method = req.method ?? "GET";
+        requests.push({
+          method,
+          path: req.url ?? "/",
+          body: Buffer.concat(chunks).toString("utf8"),
+        });
         const upstream = await fetch(`${target}${req.url ?? "/"}`, {
           method,
           headers,
@@ -200,6 +217,7 @@ export async function startProxy(target: string, rewrite?: Rewrite): Promise<Sim
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     tokens,
+    requests,
     close: async () => {
       const closed = new Promise<void>((r) => server.close(() => r()));
       server.closeAllConnections();

@@ -3,10 +3,11 @@
  * reader. Pages are keyset-paged on the row id (`id > afterRowId order by id`), so a walk never
  * loads a whole table and rows written during the walk at the end are still reached.
  */
-import type { DatabaseSync, SQLInputValue, SQLOutputValue, StatementSync } from "node:sqlite";
+import type { DatabaseSync, SQLInputValue } from "node:sqlite";
 import type { Entitlement } from "../../gen/c1/connector/v2/entitlement_pb.js";
 import type { Grant } from "../../gen/c1/connector/v2/grant_pb.js";
 import type { Resource, ResourceType } from "../../gen/c1/connector/v2/resource_pb.js";
+import { bytes, PreparedStatements, type Row } from "./prepared-statements.js";
 import {
   decodeEntitlement,
   decodeGrant,
@@ -47,6 +48,15 @@ export interface GrantFilter {
   readonly needsExpansion?: boolean;
 }
 
+/** A resource that a grant names but the sync does not hold (see danglingGrantRefs). */
+export interface DanglingRef {
+  readonly key: ResourceKey;
+  /** One grant that names it. */
+  readonly grantId: string;
+  /** Whether the grant names it as its principal or as its entitlement's resource. */
+  readonly as: "principal" | "entitlement";
+}
+
 export interface RowCounts {
   readonly resourceTypes: number;
   readonly resources: number;
@@ -62,12 +72,12 @@ export interface StoredRow {
   readonly expansion: Uint8Array | null;
 }
 
-type Row = Record<string, SQLOutputValue>;
-
 export class RowQueries {
-  private readonly statements = new Map<string, StatementSync>();
+  private readonly statements: PreparedStatements;
 
-  constructor(private readonly db: DatabaseSync) {}
+  constructor(db: DatabaseSync) {
+    this.statements = new PreparedStatements(db);
+  }
 
   /** Every resource type of the sync, in store order. */
   resourceTypes(syncId: string): ResourceType[] {
@@ -210,15 +220,44 @@ export class RowQueries {
       : undefined;
   }
 
+  /**
+   * Resources of `types` that grants of the sync name, as principal or as their entitlement's
+   * resource, but that the sync does not hold; at most `limit`, in grant order.
+   */
+  danglingGrantRefs(syncId: string, types: readonly string[], limit: number): DanglingRef[] {
+    if (types.length === 0) return [];
+    const marks = types.map(() => "?").join(", ");
+    const missing = (type: string, id: string) =>
+      `not exists (select 1 from ${TABLES.resources} r where r.external_id = ${type} || ':' || ${id} and r.sync_id = g.sync_id)`;
+    const part = (type: string, id: string, as: string) =>
+      `select min(g.id) as row, g.external_id as grant_id, ${type} as t, ${id} as r, '${as}' as k ` +
+      `from ${TABLES.grants} g where g.sync_id = ? and ${type} in (${marks}) and ${missing(type, id)} ` +
+      `group by ${type}, ${id}`;
+    const sql =
+      `select grant_id, t, r, k from (${part("g.principal_resource_type_id", "g.principal_resource_id", "principal")} ` +
+      `union all ${part("g.resource_type_id", "g.resource_id", "entitlement")}) order by row limit ?`;
+    const rows = this.all(sql, [syncId, ...types, syncId, ...types, Math.max(0, limit)]);
+    return rows.map((row) => ({
+      key: { resourceType: String(row.t), resource: String(row.r) },
+      grantId: String(row.grant_id),
+      as: row.k === "entitlement" ? "entitlement" : "principal",
+    }));
+  }
+
   counts(syncId: string): RowCounts {
-    const count = (table: string) =>
-      Number(this.one(`select count(*) as n from ${table} where sync_id = ?`, [syncId])?.n ?? 0);
     return {
-      resourceTypes: count(TABLES.resourceTypes),
-      resources: count(TABLES.resources),
-      entitlements: count(TABLES.entitlements),
-      grants: count(TABLES.grants),
+      resourceTypes: this.count(syncId, TABLES.resourceTypes),
+      resources: this.count(syncId, TABLES.resources),
+      entitlements: this.count(syncId, TABLES.entitlements),
+      grants: this.count(syncId, TABLES.grants),
     };
+  }
+
+  /** The number of rows of one table in the sync. */
+  count(syncId: string, table: (typeof TABLES)[keyof typeof TABLES]): number {
+    return Number(
+      this.one(`select count(*) as n from ${table} where sync_id = ?`, [syncId])?.n ?? 0,
+    );
   }
 
   /** Row counts of a table grouped by its `resource_type_id`, sorted by type id. */
@@ -248,20 +287,11 @@ export class RowQueries {
   }
 
   private all(sql: string, params: SQLInputValue[]): Row[] {
-    return this.statement(sql).all(...params);
+    return this.statements.all(sql, params);
   }
 
   private one(sql: string, params: SQLInputValue[]): Row | undefined {
-    return this.statement(sql).get(...params);
-  }
-
-  private statement(sql: string): StatementSync {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
+    return this.statements.one(sql, params);
   }
 }
 
@@ -274,12 +304,6 @@ export class RowQueries {
  */
 function typeColumn(resource: ResourceKey | undefined): string {
   return resource === undefined ? "+resource_type_id" : "resource_type_id";
-}
-
-function bytes(value: SQLOutputValue): Uint8Array {
-  if (value instanceof Uint8Array) return value;
-  // A text value in a blob column (never written by us) is read as its UTF-8 bytes.
-  return Buffer.from(String(value ?? ""), "utf8");
 }
 
 /**

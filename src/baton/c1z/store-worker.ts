@@ -68,6 +68,8 @@ function call(s: C1zStore, method: string, args: unknown[]): unknown {
   switch (method) {
     case "latestUnfinishedSync":
       return s.latestUnfinishedSync(args[0] as never);
+    case "unsavedFinishedSync":
+      return s.unsavedFinishedSync(args[0] as never);
     case "startSync":
       return s.startSync(args[0] as never, args[1] as string);
     case "endSync":
@@ -87,6 +89,8 @@ function call(s: C1zStore, method: string, args: unknown[]): unknown {
       );
     case "counts":
       return s.counts(args[0] as string);
+    case "danglingGrantRefs":
+      return s.danglingGrantRefs(args[0] as string, args[1] as string[], args[2] as number);
     default:
       throw new Error(`internal: the c1z writer has no method ${method}`);
   }
@@ -109,6 +113,11 @@ async function handle(s: C1zStore, req: WorkerRequest): Promise<void> {
   const id = req.id;
   if (req.method === "abandon") {
     s.abandon();
+    reply({ type: "result", id });
+    process.exit(0);
+  }
+  if (req.method === "discard") {
+    await s.discard().catch(() => undefined);
     reply({ type: "result", id });
     process.exit(0);
   }
@@ -139,7 +148,7 @@ try {
   parentPort?.on("message", (req: WorkerRequest) => {
     void handle(opened, req);
   });
-  reply({ type: "ready" });
+  reply({ type: "ready", origin: opened.origin });
 } catch (err) {
   reply({ type: "ready", error: serializeError(err) });
   process.exit(0);

@@ -22,6 +22,7 @@ import { DEFAULT_KEEP_SYNCS, deleteOldSyncs } from "./cleanup.js";
 import { writeEnvelope } from "./envelope.js";
 import type { PackedGrants } from "./packed-rows.js";
 import {
+  type DanglingRef,
   type EntitlementFilter,
   type GrantFilter,
   type ResourceFilter,
@@ -31,6 +32,7 @@ import {
 } from "./row-queries.js";
 import { RowWriter } from "./row-writer.js";
 import { type SyncRun, SyncRuns, type SyncType } from "./sync-runs.js";
+import { computeSyncStats, encodeSyncStats } from "./sync-stats.js";
 import { formatC1zTime } from "./timestamp.js";
 import { c1zTypeRegistry } from "./type-registry.js";
 import { openWorkingDb, removeWorkingDb, type WorkingDbOrigin } from "./working-db.js";
@@ -95,6 +97,22 @@ export class C1zStore {
     return run && { syncId: run.syncId, syncToken: run.syncToken, startedAt: run.startedAt };
   }
 
+  /**
+   * The finished sync of `type` that this working database holds but that was never saved: the
+   * run that ended it stopped (killed, or save() failed) before the c1z was written. Its rows are
+   * complete, so the next run only saves it. Recognised as the newest sync, ended, with the
+   * syncer's checkpoint still in `sync_token`, in a working database left by an earlier run:
+   * unpacking a c1z clears the tokens of its finished syncs (see working-db.ts), so a saved sync
+   * never looks unsaved.
+   */
+  unsavedFinishedSync(type: SyncType): string | undefined {
+    this.assertOpen();
+    if (this.origin !== "resumed") return undefined;
+    const last = this.runs.list().at(-1);
+    const unsaved = last?.type === type && last.endedAt !== undefined && last.syncToken !== "";
+    return unsaved ? last.syncId : undefined;
+  }
+
   /** The newest finished sync of one of `types` (default: any), e.g. a partial sync's parent. */
   latestFinishedSync(types?: readonly SyncType[]): SyncRun | undefined {
     this.assertOpen();
@@ -113,10 +131,12 @@ export class C1zStore {
     this.runs.setToken(syncId, token);
   }
 
-  /** Marks the sync finished (`ended_at`). */
+  /** Marks the sync finished (`ended_at`) and stores its row counts as Go does (`stats`). */
   endSync(syncId: string): void {
     this.assertOpen();
-    this.runs.end(syncId);
+    const run = this.runs.require(syncId);
+    if (run.endedAt !== undefined) return;
+    this.runs.end(syncId, encodeSyncStats(computeSyncStats(this.queries, syncId, run.type)));
   }
 
   /**
@@ -299,6 +319,12 @@ export class C1zStore {
     return this.queries.counts(syncId);
   }
 
+  /** Resources that grants of the sync name but the sync lacks (see RowQueries). */
+  danglingGrantRefs(syncId: string, types: readonly string[], limit: number): DanglingRef[] {
+    this.assertOpen();
+    return this.queries.danglingGrantRefs(syncId, types, limit);
+  }
+
   // ── lifecycle ──────────────────────────────────────────────────────────────────────────────
 
   /**
@@ -369,7 +395,9 @@ export class C1zStore {
 export type SyncStore = { waitForCommit?(): void } & Pick<
   C1zStore,
   | "file"
+  | "origin"
   | "latestUnfinishedSync"
+  | "unsavedFinishedSync"
   | "startSync"
   | "setSyncToken"
   | "endSync"
@@ -384,6 +412,8 @@ export type SyncStore = { waitForCommit?(): void } & Pick<
   | "resourcesAfter"
   | "resourcesOfType"
   | "counts"
+  | "danglingGrantRefs"
   | "save"
   | "abandon"
+  | "discard"
 >;

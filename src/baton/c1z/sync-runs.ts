@@ -31,6 +31,8 @@ export interface SyncRun {
   readonly linkedSyncId: string;
   readonly supportsDiff: boolean;
   readonly grantsBackfilled: boolean;
+  /** Go's cached SyncStats JSON (see sync-stats.ts); undefined until the sync ends. */
+  readonly stats: string | undefined;
 }
 
 /** An unfinished sync is resumed only if it started less than this long ago. */
@@ -38,7 +40,7 @@ export const RESUME_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
 
 const COLUMNS =
   "id, sync_id, started_at, ended_at, sync_token, sync_type, parent_sync_id, linked_sync_id, " +
-  "supports_diff, grants_backfilled";
+  "supports_diff, grants_backfilled, stats";
 
 /** Typed access to `v1_sync_runs`. */
 export class SyncRuns {
@@ -105,12 +107,17 @@ export class SyncRuns {
     this.update("update v1_sync_runs set sync_token = ? where sync_id = ?", syncId, token);
   }
 
-  /** Sets `ended_at` (once: a finished sync keeps its first end time, as in Go). */
-  end(syncId: string): void {
+  /**
+   * Sets `ended_at` and the cached `stats` (once: a finished sync keeps its first end time, as
+   * in Go).
+   */
+  end(syncId: string, stats: string): void {
     this.require(syncId);
     this.db
-      .prepare("update v1_sync_runs set ended_at = ? where sync_id = ? and ended_at is null")
-      .run(formatC1zTime(this.now()), syncId);
+      .prepare(
+        "update v1_sync_runs set ended_at = ?, stats = ? where sync_id = ? and ended_at is null",
+      )
+      .run(formatC1zTime(this.now()), stats, syncId);
   }
 
   setSupportsDiff(syncId: string): void {
@@ -155,5 +162,6 @@ function toSyncRun(row: Record<string, SQLOutputValue>): SyncRun {
     linkedSyncId: String(row.linked_sync_id),
     supportsDiff: Number(row.supports_diff) === 1,
     grantsBackfilled: Number(row.grants_backfilled) === 1,
+    stats: row.stats === null ? undefined : String(row.stats),
   };
 }

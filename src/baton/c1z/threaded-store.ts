@@ -50,10 +50,11 @@ import {
 import { C1zError, type C1zErrorCode } from "./c1z-error.js";
 import { type PackedGrants, packGrants } from "./packed-rows.js";
 import { decodeResource, decodeResourceType } from "./row-codec.js";
-import type { ResourceFilter, RowCounts } from "./row-queries.js";
+import type { DanglingRef, ResourceFilter, RowCounts } from "./row-queries.js";
 import { C1zStore, type SyncStore, type UnfinishedSync } from "./store.js";
 import type { SyncType } from "./sync-runs.js";
 import { c1zTypeRegistry } from "./type-registry.js";
+import type { WorkingDbOrigin } from "./working-db.js";
 
 /** Batches posted and not yet committed before `transaction` waits for the worker. */
 export const MAX_UNACKED = 4;
@@ -84,6 +85,7 @@ export type BatchOp =
 /** The store methods the worker answers, by name. */
 export type CallMethod =
   | "latestUnfinishedSync"
+  | "unsavedFinishedSync"
   | "startSync"
   | "endSync"
   | "markSupportsDiff"
@@ -91,7 +93,9 @@ export type CallMethod =
   | "resourceTypeRows"
   | "resourceRowsAfter"
   | "counts"
+  | "danglingGrantRefs"
   | "abandon"
+  | "discard"
   | "save";
 
 export type WorkerRequest =
@@ -110,7 +114,7 @@ export interface SerializedError {
 }
 
 export type WorkerReply =
-  | { readonly type: "ready"; readonly error?: SerializedError }
+  | { readonly type: "ready"; readonly origin?: WorkingDbOrigin; readonly error?: SerializedError }
   | { readonly type: "ack"; readonly error?: SerializedError }
   | ResultReply;
 
@@ -160,9 +164,11 @@ const waitAsync = (
 
 const READS: ReadonlySet<CallMethod> = new Set([
   "latestUnfinishedSync",
+  "unsavedFinishedSync",
   "resourceTypeRows",
   "resourceRowsAfter",
   "counts",
+  "danglingGrantRefs",
 ]);
 
 function prefetchKey(
@@ -212,6 +218,9 @@ export class ThreadedC1zStore implements SyncStore {
   private failure: Error | undefined;
   private closed = false;
 
+  /** How the worker found the working database (see C1zStore.origin); set once it is ready. */
+  origin: WorkingDbOrigin = "new";
+
   private constructor(
     readonly file: string,
     private readonly worker: Worker,
@@ -245,11 +254,16 @@ export class ThreadedC1zStore implements SyncStore {
     });
     const store = new ThreadedC1zStore(file, worker, port1, state);
     const ready = await store.receiveAsync();
-    if (ready.error) {
+    if (ready.type !== "ready" || ready.error) {
       store.closed = true;
       await worker.terminate();
-      throw deserializeError(ready.error);
+      throw deserializeError(
+        ready.type === "ready" && ready.error
+          ? ready.error
+          : { name: "Error", message: "the c1z writer did not start" },
+      );
     }
+    store.origin = ready.origin ?? "new";
     // Between calls the worker must not keep the process alive (a forgotten store would hang it).
     worker.unref();
     return store;
@@ -326,6 +340,10 @@ export class ThreadedC1zStore implements SyncStore {
     return this.call("latestUnfinishedSync", type) as UnfinishedSync | undefined;
   }
 
+  unsavedFinishedSync(type: SyncType): string | undefined {
+    return this.call("unsavedFinishedSync", type) as string | undefined;
+  }
+
   startSync(type: SyncType, parentSyncId = ""): string {
     return this.call("startSync", type, parentSyncId) as string;
   }
@@ -389,24 +407,22 @@ export class ThreadedC1zStore implements SyncStore {
     return this.call("counts", syncId) as RowCounts;
   }
 
+  danglingGrantRefs(syncId: string, types: readonly string[], limit: number): DanglingRef[] {
+    return this.call("danglingGrantRefs", syncId, types, limit) as DanglingRef[];
+  }
+
   /** Commits what is posted, then the worker writes the c1z (see {@link C1zStore.save}) and ends. */
   async save(): Promise<void> {
     this.assertUsable();
     if (this.ops) throw new Error("save() cannot run inside a transaction");
-    this.closed = true;
-    this.worker.ref();
-    try {
-      const id = this.send("save", []);
-      for (;;) {
-        const reply = this.dispatch(await this.receiveAsync());
-        if (reply?.id === id) {
-          this.unwrap(reply);
-          return;
-        }
-      }
-    } finally {
-      await this.worker.terminate();
-    }
+    this.unwrap(await this.lastCall("save"));
+  }
+
+  /** Closes without saving and deletes the working database (see {@link C1zStore.discard}). */
+  async discard(): Promise<void> {
+    if (this.closed) return;
+    // If the worker is gone, what it left is resumed next time, as after a kill.
+    await this.lastCall("discard").catch(() => undefined);
   }
 
   /**
@@ -427,6 +443,21 @@ export class ThreadedC1zStore implements SyncStore {
   }
 
   // ── plumbing ──────────────────────────────────────────────────────────────────────────────
+
+  /** A call after which the worker ends: waits for its answer without blocking the event loop. */
+  private async lastCall(method: "save" | "discard"): Promise<ResultReply> {
+    this.closed = true;
+    this.worker.ref();
+    try {
+      const id = this.send(method, []);
+      for (;;) {
+        const reply = this.dispatch(await this.receiveAsync());
+        if (reply?.id === id) return reply;
+      }
+    } finally {
+      await this.worker.terminate();
+    }
+  }
 
   private writeMessages(
     syncId: string,

@@ -1,8 +1,8 @@
 /**
  * The protobuf types a c1z can carry inside `google.protobuf.Any` (annotations and trait
- * profiles): every `c1.connector.v2` file plus the well-known types they use. The writer needs
- * it to put map entries in canonical order inside annotations, and the reader to print
- * annotations as JSON.
+ * profiles): every `c1.connector.v2` file, our own response annotations and the well-known types
+ * they use. The writer needs it to put map entries in canonical order inside annotations, and
+ * the reader (and the CLI) to print annotations as JSON.
  */
 import { createRegistry, type Registry } from "@bufbuild/protobuf";
 import {
@@ -13,6 +13,7 @@ import {
   file_google_protobuf_timestamp,
   file_google_protobuf_wrappers,
 } from "@bufbuild/protobuf/wkt";
+import { file_baton_seismic_v1_annotations } from "../../gen/baton_seismic/v1/annotations_pb.js";
 import { file_c1_connector_v2_action } from "../../gen/c1/connector/v2/action_pb.js";
 import { file_c1_connector_v2_annotation_baton_id } from "../../gen/c1/connector/v2/annotation_baton_id_pb.js";
 import { file_c1_connector_v2_annotation_entitlement } from "../../gen/c1/connector/v2/annotation_entitlement_pb.js";
@@ -49,6 +50,7 @@ export const c1zTypeRegistry: Registry = createRegistry(
   file_google_protobuf_struct,
   file_google_protobuf_timestamp,
   file_google_protobuf_wrappers,
+  file_baton_seismic_v1_annotations,
   file_c1_connector_v2_action,
   file_c1_connector_v2_annotation_baton_id,
   file_c1_connector_v2_annotation_entitlement,

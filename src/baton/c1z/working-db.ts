@@ -54,6 +54,7 @@ export async function openWorkingDb(file: string, tempDir?: string): Promise<Ope
       const partial = `${path}${TEMP_INFIX}${randomBytes(6).toString("hex")}`;
       try {
         await readEnvelope(file, partial);
+        forgetCheckpoints(partial);
         await rename(partial, path);
       } finally {
         await rm(partial, { force: true });
@@ -73,6 +74,24 @@ export async function openWorkingDb(file: string, tempDir?: string): Promise<Ope
   await removeStaleTempFiles(file);
   await removeStaleTempFiles(path);
   return { db, path, origin };
+}
+
+/**
+ * Clears the syncer's checkpoint of every finished sync of a freshly unpacked database: they are
+ * saved, and a finished sync with a checkpoint marks one that was never saved (see
+ * C1zStore.unsavedFinishedSync).
+ */
+function forgetCheckpoints(path: string): void {
+  const db = new DatabaseSync(path);
+  try {
+    db.exec(
+      "update v1_sync_runs set sync_token = '' where ended_at is not null and sync_token != ''",
+    );
+  } catch {
+    // A c1z without the table holds no sync to confuse; applySchema reports real damage.
+  } finally {
+    db.close();
+  }
 }
 
 /**

@@ -23,7 +23,14 @@ import { C1zError } from "../c1z/c1z-error.js";
 import { C1zReader, type C1zStats } from "../c1z/reader.js";
 import type { SyncRun } from "../c1z/sync-runs.js";
 import { c1zTypeRegistry } from "../c1z/type-registry.js";
-import { exitCodeOf } from "./exit-codes.js";
+import {
+  isReviewView,
+  REVIEW_FORMATS,
+  REVIEW_VIEWS,
+  reviewOptions,
+  runReviewCommand,
+} from "./c1z-review-command.js";
+import { EXIT_BAD_INPUT, exitCodeOf } from "./exit-codes.js";
 import { OutputSink, stdoutSink, type TextWriter } from "./output-sink.js";
 
 export type { TextWriter };
@@ -274,19 +281,23 @@ function oneLine(cell: string): string {
 /** `c1z FILE <view>` for the yargs harness. */
 export const c1zCommand: CommandModule = {
   command: "c1z <file> <view>",
-  describe: `Show the contents of a c1z file (${C1Z_VIEWS.join(", ")})`,
+  describe: `Show the contents of a c1z file (${[...C1Z_VIEWS, ...REVIEW_VIEWS].join(", ")}); \`c1z diff OLD NEW\` compares two files`,
   builder: (y: Argv) =>
     y
       .positional("file", { type: "string", describe: "The c1z file to read" })
-      .positional("view", { choices: C1Z_VIEWS, describe: "What to show" })
+      .positional("view", { choices: [...C1Z_VIEWS, ...REVIEW_VIEWS], describe: "What to show" })
+      .options(reviewOptions)
       .option("resource-type", { type: "string", describe: "Only this resource type" })
-      .option("entitlement", { type: "string", describe: "Only grants of this entitlement id" })
+      .option("entitlement", {
+        type: "string",
+        describe: "Only grants of this entitlement id (holders: the entitlement)",
+      })
       .option("sync-id", { type: "string", describe: "Read this sync instead of the latest" })
       .option("output", {
         alias: "o",
-        choices: ["console", "json"] as const,
+        choices: REVIEW_FORMATS,
         default: "console" as const,
-        describe: "Output format",
+        describe: "Output format (markdown: diff, access and holders only)",
       })
       .option("c1z-temp-dir", {
         type: "string",
@@ -294,8 +305,33 @@ export const c1zCommand: CommandModule = {
           "Where the file is unpacked while it is read (needs about 10 times its size) [default: the OS temporary directory]",
       }),
   handler: async (argv) => {
-    const { sink, release } = stdoutSink();
+    const { sink, writer, release } = stdoutSink();
     try {
+      if (isReviewView(argv.view)) {
+        process.exitCode = await runReviewCommand(
+          {
+            file: String(argv.file),
+            view: argv.view,
+            newer: optionalString(argv.newer),
+            from: optionalString(argv.from),
+            to: optionalString(argv.to),
+            user: optionalString(argv.user),
+            entitlement: optionalString(argv.entitlement),
+            syncId: optionalString(argv.syncId),
+            output: REVIEW_FORMATS.find((f) => f === argv.output) ?? "console",
+            tempDir: optionalString(argv.c1zTempDir),
+          },
+          writer,
+        );
+        return;
+      }
+      if (argv.output === "markdown") {
+        process.stderr.write(
+          `error: -o markdown is for the diff, access and holders views; use -o console or -o json with ${String(argv.view)}\n`,
+        );
+        process.exitCode = EXIT_BAD_INPUT;
+        return;
+      }
       process.exitCode = await runC1zCommand(
         {
           file: String(argv.file),

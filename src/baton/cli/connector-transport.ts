@@ -4,6 +4,7 @@
  * built from the configuration and reached through an in-memory transport.
  */
 import type { Transport } from "@connectrpc/connect";
+import type { DryRunRecorder } from "../dry-run.js";
 import { UsageError } from "../errors.js";
 import { inProcessTransport } from "../sync/clients.js";
 import { remoteTransport } from "../sync/remote-transport.js";
@@ -17,14 +18,23 @@ export interface ConnectorConnection {
   instance?: ConnectorInstance;
 }
 
-/** Connects to the remote connector, or builds the local one with `provisioning` on or off. */
+/**
+ * Connects to the remote connector, or builds the local one with `provisioning` on or off and,
+ * for `--dry-run`, the recorder that stops it at its first write. A remote connector cannot be
+ * told to stop there, so `--dry-run` with `--connector-addr` is refused.
+ */
 export async function connectConnector(
   def: ConnectorDefinition,
   ctx: RunContext,
-  options: { provisioning: boolean },
+  options: { provisioning: boolean; dryRun?: DryRunRecorder },
 ): Promise<ConnectorConnection> {
   const c = ctx.config;
   if (c.connectorAddr) {
+    if (options.dryRun) {
+      throw new UsageError(
+        "--dry-run cannot plan through --connector-addr (the served connector would make the change); drop --connector-addr to plan with this process's connector",
+      );
+    }
     const remote = {
       address: String(c.connectorAddr),
       ...(c.tlsClientCa ? { caFile: String(c.tlsClientCa) } : {}),
@@ -35,8 +45,15 @@ export async function connectConnector(
     await checkReachable(remote);
     return { transport };
   }
-  const instance = await def.create(c, { logger: ctx.logger, scrubber: ctx.scrubber });
-  return { transport: inProcessTransport(instance.connector, options), instance };
+  const instance = await def.create(c, {
+    logger: ctx.logger,
+    scrubber: ctx.scrubber,
+    ...(options.dryRun ? { dryRun: options.dryRun } : {}),
+  });
+  return {
+    transport: inProcessTransport(instance.connector, { provisioning: options.provisioning }),
+    instance,
+  };
 }
 
 /**

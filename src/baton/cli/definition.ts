@@ -5,6 +5,8 @@
  */
 import type { CommandModule } from "yargs";
 import type { Connector } from "../connector.js";
+import type { DryRunRecorder } from "../dry-run.js";
+import type { BatonMetrics } from "../metrics/registry.js";
 import type { Field } from "./fields.js";
 import type { Logger, SecretScrubber } from "./logger.js";
 
@@ -37,4 +39,11 @@ export interface ConnectorEnv {
   logger: Logger;
   /** Register secrets learnt at run time (tokens) so no log line can carry them. */
   scrubber: SecretScrubber;
+  /**
+   * `--dry-run`: the connector reads as usual, records its reads here, and stops at its first
+   * write instead of making it (recording that write). Absent for every real run.
+   */
+  dryRun?: DryRunRecorder;
+  /** The host's metrics (`--metrics-listen`): the connector may add its own series to them. */
+  metrics?: BatonMetrics;
 }

@@ -8,7 +8,14 @@
 export type FieldKind = "string" | "boolean" | "integer" | "string-list";
 
 /** Where a field shows up in `--help`. */
-export type FieldGroup = "Connector" | "Sync" | "Provisioning" | "Server" | "Logging" | "General";
+export type FieldGroup =
+  | "Connector"
+  | "Sync"
+  | "Provisioning"
+  | "Server"
+  | "Service"
+  | "Logging"
+  | "General";
 
 export interface Field {
   /** Flag name in kebab-case, e.g. `seismic-client-id`. */

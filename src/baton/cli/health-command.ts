@@ -10,7 +10,7 @@
  */
 import type { Argv } from "yargs";
 import { UsageError } from "../usage-error.js";
-import { probeHealth } from "./health-probe.js";
+import { probeHealth, timedOut } from "./health-probe.js";
 
 /** The command's own flags (the TLS flags and --listen are the harness's global fields). */
 export interface HealthArgs {
@@ -77,7 +77,7 @@ export async function runHealthProbe(s: HealthSettings): Promise<number> {
   // Counted from the start of the process (performance.now()), start-up included.
   const guard = setTimeout(
     () => {
-      process.stderr.write(`TIMEOUT: ${address} did not answer within the timeout\n`);
+      process.stderr.write(`TIMEOUT: ${timedOut(address).message}\n`);
       process.exit(1);
     },
     Math.max(0, timeoutMs + 1000 - performance.now()),

@@ -183,7 +183,11 @@ function explainAnswer(
   };
 }
 
-function timedOut(address: string, timeoutFlag = "--timeout"): HealthProbeResult {
+/** The TIMEOUT result: no answer from `address` within the timeout (named by `timeoutFlag`). */
+export function timedOut(
+  address: string,
+  timeoutFlag = "--timeout",
+): Extract<HealthProbeResult, { ok: false }> {
   return {
     ok: false,
     status: "TIMEOUT",

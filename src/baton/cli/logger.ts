@@ -36,6 +36,11 @@ export class SecretScrubber {
     if (value && value.length >= 6) this.secrets.add(value);
   }
 
+  /** Forgets a secret that can no longer be used (an expired access token). */
+  remove(value: string): void {
+    this.secrets.delete(value);
+  }
+
   /** Replaces every registered secret (and its URL- and JSON-escaped forms) with a marker. */
   scrub(text: string): string {
     let out = text;

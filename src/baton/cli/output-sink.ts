@@ -57,16 +57,36 @@ export class OutputSink {
   }
 }
 
+/** Sinks on `process.stdout` in use, closed together when the reader goes away. */
+const stdoutSinks = new Set<OutputSink>();
+let stdoutGone = false;
+let stdoutGuarded = false;
+
 /**
- * An {@link OutputSink} on `process.stdout` whose EPIPE (the reader closed the pipe) closes the
- * sink; `release` removes the listener again.
+ * Listens for EPIPE on `process.stdout` once per process, and for good: the error can arrive
+ * after a command wrote its last line and returned, and without a listener it would crash the
+ * process with a stack trace after a clean run.
  */
-export function stdoutSink(): { sink: OutputSink; release: () => void } {
+function guardStdout(): void {
+  if (stdoutGuarded) return;
+  stdoutGuarded = true;
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code !== "EPIPE") throw err;
+    stdoutGone = true;
+    for (const sink of stdoutSinks) sink.close();
+  });
+}
+
+/**
+ * An {@link OutputSink} on `process.stdout` that closes when the reader closes the pipe, and
+ * `writer`: plain writes to `process.stdout` that stop once it has, for views that write
+ * synchronously (diff, access, holders). Call `release` when the command is done.
+ */
+export function stdoutSink(): { sink: OutputSink; writer: TextWriter; release: () => void } {
+  guardStdout();
   const sink = new OutputSink(process.stdout);
-  const onError = (err: NodeJS.ErrnoException) => {
-    if (err.code === "EPIPE") sink.close();
-    else throw err;
-  };
-  process.stdout.on("error", onError);
-  return { sink, release: () => process.stdout.off("error", onError) };
+  if (stdoutGone) sink.close();
+  stdoutSinks.add(sink);
+  const writer: TextWriter = { write: (text) => sink.isClosed || process.stdout.write(text) };
+  return { sink, writer, release: () => stdoutSinks.delete(sink) };
 }

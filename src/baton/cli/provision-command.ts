@@ -2,27 +2,33 @@
  * One-shot provisioning, the Baton CLI way: `--grant-entitlement/--grant-principal(-type)`,
  * `--revoke-grant`, `--create-account-*` and `--delete-resource(-type)`. Entitlements, principals
  * and grants are looked up in `--file` (the last sync), and the operation goes through the same
- * gRPC services a platform would call, with provisioning switched on.
+ * gRPC services a platform would call, with provisioning switched on. With `--dry-run` the
+ * connector reads as usual and stops at its first write; the plan (reads, then that write, or
+ * "nothing to do" when none is needed) is printed and nothing changes.
  */
 import type { JsonObject } from "@bufbuild/protobuf";
+import { ResourceDeactivatedSchema } from "../../gen/baton_seismic/v1/annotations_pb.js";
 import {
   GrantAlreadyExistsSchema,
   GrantAlreadyRevokedSchema,
 } from "../../gen/c1/connector/v2/annotation_grant_pb.js";
 import { ResourceDoesNotExistSchema } from "../../gen/c1/connector/v2/annotation_resource_pb.js";
-import { has } from "../annotations.js";
+import { has, pick } from "../annotations.js";
 import { C1zError } from "../c1z/c1z-error.js";
 import { C1zReader } from "../c1z/reader.js";
+import type { DryRunRecorder } from "../dry-run.js";
 import { UsageError } from "../errors.js";
 import { resourceKey } from "../ids.js";
 import { connectorClients } from "../sync/clients.js";
 import { connectConnector } from "./connector-transport.js";
 import type { ConnectorDefinition } from "./definition.js";
+import { jsonObjectFlag } from "./json-flag.js";
 import { suggestion } from "./resolve-config.js";
 import type { RunContext } from "./run-context.js";
+import { runOrPlan } from "./run-or-plan.js";
 
-/** Whether any one-shot provisioning flag was given. */
-export function wantsProvisioning(c: Record<string, unknown>): boolean {
+/** Whether a one-shot provisioning operation (grant, revoke, create, delete) is named. */
+export function namesProvisioningOperation(c: Record<string, unknown>): boolean {
   return Boolean(
     c.grantEntitlement ||
       c.grantPrincipal ||
@@ -32,6 +38,11 @@ export function wantsProvisioning(c: Record<string, unknown>): boolean {
       c.createAccountProfile ||
       c.deleteResource,
   );
+}
+
+/** Whether any one-shot provisioning flag was given (`--dry-run` alone counts: it is refused). */
+export function wantsProvisioning(c: Record<string, unknown>): boolean {
+  return Boolean(c.dryRun) || namesProvisioningOperation(c);
 }
 
 function operation(c: Record<string, unknown>): "grant" | "revoke" | "create-account" | "delete" {
@@ -46,6 +57,11 @@ function operation(c: Record<string, unknown>): "grant" | "revoke" | "create-acc
   if (ops.length > 1) {
     throw new UsageError(`choose one provisioning operation at a time (got: ${ops.join(", ")})`);
   }
+  if (ops.length === 0) {
+    throw new UsageError(
+      "--dry-run plans a one-shot change: add --grant-entitlement with --grant-principal and --grant-principal-type, --revoke-grant, --create-account-login or --create-account-email, or --delete-resource with --delete-resource-type",
+    );
+  }
   return ops[0] ?? "grant";
 }
 
@@ -55,20 +71,9 @@ function need(c: Record<string, unknown>, key: string, flag: string, why: string
   return v;
 }
 
-function parseProfile(text: string | undefined): JsonObject {
-  if (!text) return {};
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch {
-    throw new UsageError(
-      '--create-account-profile: not valid JSON; pass an object such as \'{"given_name":"Ada"}\'',
-    );
-  }
-  if (typeof v !== "object" || v === null || Array.isArray(v)) {
-    throw new UsageError("--create-account-profile: must be a JSON object");
-  }
-  return v as JsonObject;
+/** Runs one provisioning operation (or plans it, with `--dry-run`); returns the exit code. */
+export function provisionCommand(def: ConnectorDefinition, ctx: RunContext): Promise<number> {
+  return runOrPlan(ctx, ({ out }, dryRun) => runOperation(def, ctx, out, dryRun));
 }
 
 /** The flags that carry account fields the creation schema names, instead of the profile. */
@@ -118,16 +123,27 @@ function about(field: { displayName: string; description: string }): string {
   return (field.description || field.displayName).replace(/\.$/, "");
 }
 
-/** Runs one provisioning operation and prints what happened; returns the exit code. */
-export async function provisionCommand(def: ConnectorDefinition, ctx: RunContext): Promise<number> {
+/** Runs one operation, handing each result line to `out`; `dryRun` goes to the connector. */
+async function runOperation(
+  def: ConnectorDefinition,
+  ctx: RunContext,
+  out: (line: string) => void,
+  dryRun?: DryRunRecorder,
+): Promise<number> {
   const c = ctx.config;
   const op = operation(c);
-  const { transport, instance } = await connectConnector(def, ctx, { provisioning: true });
+  const { transport, instance } = await connectConnector(def, ctx, {
+    provisioning: true,
+    ...(dryRun ? { dryRun } : {}),
+  });
   const clients = connectorClients(transport);
-  const out = (line: string) => process.stdout.write(`${line}\n`);
   try {
     if (op === "create-account") {
-      const profile = parseProfile(c.createAccountProfile as string | undefined);
+      const profile = jsonObjectFlag(
+        "create-account-profile",
+        c.createAccountProfile,
+        '{"given_name":"Ada"}',
+      );
       const metadata = await clients.connector.getMetadata({});
       checkAccountFields(profile, c, metadata.metadata?.accountCreationSchema?.fieldMap);
       const login =
@@ -163,10 +179,15 @@ export async function provisionCommand(def: ConnectorDefinition, ctx: RunContext
       const res = await clients.resourceManager.deleteResource({
         resourceId: { resourceType: type, resource: id },
       });
+      const deactivated = pick(res.annotations, ResourceDeactivatedSchema);
       out(
         has(res.annotations, ResourceDoesNotExistSchema)
           ? `${type}:${id} does not exist (nothing to delete)`
-          : `deleted ${type}:${id}`,
+          : deactivated?.alreadyInactive
+            ? `${type}:${id} was already deactivated`
+            : deactivated
+              ? `deactivated ${type}:${id} (locked, not deleted)`
+              : `deleted ${type}:${id}`,
       );
       return 0;
     }

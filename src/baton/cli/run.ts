@@ -1,12 +1,16 @@
 /**
  * The Baton CLI harness: one binary with the default one-shot sync (or a one-shot provisioning
- * operation), `serve`, `c1z`, `capabilities`, `config` and the connector's own commands. Errors
- * end as one line on stderr and a non-zero exit code, never a stack trace for a user mistake.
+ * operation or action), `serve`, `c1z`, `capabilities`, `config` and the connector's own
+ * commands. Errors end as one line on stderr and a non-zero exit code, never a stack trace for a
+ * user mistake.
  */
 import yargs, { type Argv } from "yargs";
 import { UsageError } from "../errors.js";
+import { actionCommand, wantsAction } from "./action-command.js";
 import { c1zCommand } from "./c1z-command.js";
+import { rewriteC1zDiff } from "./c1z-review-command.js";
 import type { ConnectorDefinition } from "./definition.js";
+import { EXIT_BAD_INPUT } from "./exit-codes.js";
 import { type HealthArgs, healthBuilder, healthCommand } from "./health-command.js";
 import { SecretScrubber } from "./logger.js";
 import { provisionCommand, wantsProvisioning } from "./provision-command.js";
@@ -14,8 +18,10 @@ import { suggestion } from "./resolve-config.js";
 import { allFields, makeRunContext, type RunContext, reportFailure } from "./run-context.js";
 import { capabilitiesDocument, configDocument } from "./schema-commands.js";
 import { serveCommand } from "./serve-command.js";
+import { serviceCommand, wantsServiceMode } from "./service-command.js";
 import { installDefaultStop } from "./stop-signals.js";
 import { refuseUnsupported, syncCommand } from "./sync-command.js";
+import { targetedSyncCommand, wantsTargetedSync } from "./targeted-sync-command.js";
 import { typedFlags, yargsOptions } from "./yargs-options.js";
 
 /** Runs `action` with a resolved context and maps failures to exit codes. */
@@ -35,6 +41,23 @@ async function withContext(
   }
 }
 
+/**
+ * The command without a name: service mode under ConductorOne, one action, one provisioning
+ * operation, a targeted (partial) sync, or else a full sync into --file.
+ */
+function defaultCommand(
+  def: ConnectorDefinition,
+  ctx: RunContext,
+  signal: AbortSignal,
+): Promise<number> {
+  const c = ctx.config;
+  if (wantsServiceMode(c)) return serviceCommand(def, ctx);
+  if (wantsAction(c)) return actionCommand(def, ctx);
+  if (wantsProvisioning(c)) return provisionCommand(def, ctx);
+  if (wantsTargetedSync(c)) return targetedSyncCommand(def, ctx, signal);
+  return syncCommand(def, ctx, signal);
+}
+
 /** Parses `args` and runs the chosen command; sets `process.exitCode`. */
 export async function runCli(def: ConnectorDefinition, args: readonly string[]): Promise<void> {
   // As PID 1 (a container without an init) a signal without a handler is ignored.
@@ -46,7 +69,13 @@ export async function runCli(def: ConnectorDefinition, args: readonly string[]):
   const withOptions = (y: Argv) => y.options(options);
   // The logging flags are global: every subcommand (`c1z`, `simulate`, …) accepts them.
   const logging = yargsOptions(fields.filter((f) => f.group === "Logging"));
-  let cli: Argv = yargs([...args])
+  const parsed = rewriteC1zDiff(args);
+  if (!Array.isArray(parsed)) {
+    process.stderr.write(`error: ${parsed.usage}\n`);
+    process.exitCode = EXIT_BAD_INPUT;
+    return;
+  }
+  let cli: Argv = yargs(parsed)
     .scriptName(def.name)
     .usage(`$0 [command] [flags]\n\n${def.description}`)
     .version(def.version)
@@ -57,20 +86,23 @@ export async function runCli(def: ConnectorDefinition, args: readonly string[]):
     .wrap(Math.min(110, process.stdout.columns || 110))
     .command(
       "$0",
-      "Sync into --file (default), or run one provisioning operation with --provisioning",
+      "Sync into --file (default), run one provisioning operation with --provisioning, or run under ConductorOne with --client-id and --client-secret",
       withOptions,
-      (argv) =>
-        withContext(def, argv, (ctx, signal) =>
-          wantsProvisioning(ctx.config)
-            ? provisionCommand(def, ctx)
-            : syncCommand(def, ctx, signal),
-        ),
+      (argv) => withContext(def, argv, (ctx, signal) => defaultCommand(def, ctx, signal)),
     )
     .command(
       "serve",
       "Serve the c1.connector.v2 gRPC API (sidecar mode) on --listen",
       withOptions,
-      (argv) => withContext(def, argv, (ctx) => serveCommand(def, ctx)),
+      (argv) =>
+        withContext(def, argv, (ctx) => {
+          if (wantsServiceMode(ctx.config)) {
+            throw new UsageError(
+              "--client-id/--client-secret (BATON_CLIENT_ID/BATON_CLIENT_SECRET) select ConductorOne service mode, which runs without a command: drop `serve`, or unset them to serve as a sidecar",
+            );
+          }
+          return serveCommand(def, ctx);
+        }),
     )
     .command(
       "health",

@@ -1,9 +1,16 @@
 /**
  * `serve`: the sidecar mode. Builds the connector, serves `c1.connector.v2` over gRPC on
  * `--listen` (h2c on loopback, TLS or mTLS elsewhere) until SIGTERM/SIGINT, then drains and
- * exits 0.
+ * exits 0. With `--metrics-listen` it also serves Prometheus metrics on /metrics.
  */
 import { UsageError } from "../errors.js";
+import {
+  BatonMetrics,
+  type MetricsListener,
+  metricsInterceptor,
+  parseMetricsAddress,
+  startMetricsListener,
+} from "../metrics/index.js";
 import { serve } from "../serve.js";
 import { loadTlsFiles } from "../tls.js";
 import type { ConnectorDefinition } from "./definition.js";
@@ -29,8 +36,21 @@ export async function serveCommand(def: ConnectorDefinition, ctx: RunContext): P
         ...(c.tlsClientCa ? { clientCaFile: String(c.tlsClientCa) } : {}),
       })
     : undefined;
-  const instance = await def.create(c, { logger: ctx.logger, scrubber: ctx.scrubber });
+  // A bad address is refused before anything starts.
+  if (c.metricsListen) parseMetricsAddress(String(c.metricsListen));
+  const metrics = c.metricsListen ? new BatonMetrics() : undefined;
+  const instance = await def.create(c, {
+    logger: ctx.logger,
+    scrubber: ctx.scrubber,
+    ...(metrics ? { metrics } : {}),
+  });
+  let listener: MetricsListener | undefined;
   try {
+    if (metrics) {
+      listener = await startMetricsListener(metrics, String(c.metricsListen), ctx.logger);
+      ctx.logger.info({ url: listener.url }, "serving metrics");
+      process.stdout.write(`metrics on ${listener.url}\n`);
+    }
     await serve(
       {
         connector: instance.connector,
@@ -39,6 +59,7 @@ export async function serveCommand(def: ConnectorDefinition, ctx: RunContext): P
         insecurePlaintext: Boolean(c.insecurePlaintext),
         provisioning: Boolean(c.provisioning),
         logger: ctx.logger,
+        ...(metrics ? { interceptors: [metricsInterceptor(metrics)] } : {}),
       },
       {
         onListening: (server) => {
@@ -51,6 +72,7 @@ export async function serveCommand(def: ConnectorDefinition, ctx: RunContext): P
       },
     );
   } finally {
+    await listener?.close();
     await instance.close();
   }
   return 0;

@@ -1,6 +1,7 @@
 /**
- * The standard Baton flags this runtime supports, plus the sidecar and remote-sync
- * flags of this project. Connector-specific fields are appended by each connector.
+ * The standard Baton flags this runtime supports, plus the sidecar and remote-sync flags of this
+ * project and those of ConductorOne service mode. Connector-specific fields are appended by each
+ * connector.
  */
 import type { Field } from "./fields.js";
 
@@ -52,6 +53,13 @@ export const standardFields: readonly Field[] = [
     description: "Sync only these resource type ids (comma-separated).",
   },
   {
+    name: "sync-resources",
+    kind: "string-list",
+    group: "Sync",
+    description:
+      "A partial sync of only these resources, with their entitlements and grants: TYPE:ID or a Baton id bid:r:TYPE/ID (comma-separated).",
+  },
+  {
     name: "skip-entitlements-and-grants",
     kind: "boolean",
     group: "Sync",
@@ -79,8 +87,8 @@ export const standardFields: readonly Field[] = [
     name: "c1z-temp-dir",
     kind: "string",
     group: "Sync",
-    hidden: true,
-    description: "Directory for temporary files of the c1z reader.",
+    description:
+      "Directory for temporary files: service mode's sync files and the c1z reader's (default: the OS temp dir).",
   },
   {
     name: "provisioning",
@@ -98,6 +106,14 @@ export const standardFields: readonly Field[] = [
     hidden: true,
     description:
       "Not supported by this connector; accepted for compatibility and rejected when true.",
+  },
+  {
+    name: "dry-run",
+    kind: "boolean",
+    group: "Provisioning",
+    default: false,
+    description:
+      "With a one-shot change: read what it needs, print the calls it would make, change nothing.",
   },
   {
     name: "grant-entitlement",
@@ -170,11 +186,54 @@ export const standardFields: readonly Field[] = [
     description: "Resource type of --delete-resource.",
   },
   {
+    name: "list-action-schemas",
+    kind: "boolean",
+    group: "Provisioning",
+    default: false,
+    hidden: true,
+    description: "List the connector's actions (name, resource type, arguments).",
+  },
+  {
+    name: "list-action-schemas-resource-type",
+    kind: "string",
+    group: "Provisioning",
+    hidden: true,
+    description: "Only list the actions of this resource type.",
+  },
+  {
+    name: "invoke-action",
+    kind: "string",
+    group: "Provisioning",
+    hidden: true,
+    description: "Invoke this action (needs --provisioning) and print its result.",
+  },
+  {
+    name: "invoke-action-resource-type",
+    kind: "string",
+    group: "Provisioning",
+    hidden: true,
+    description: "Resource type of the action given to --invoke-action (e.g. user).",
+  },
+  {
+    name: "invoke-action-args",
+    kind: "string",
+    group: "Provisioning",
+    hidden: true,
+    description: "Arguments of --invoke-action, as a JSON object.",
+  },
+  {
     name: "listen",
     kind: "string",
     group: "Server",
     default: "127.0.0.1:50051",
     description: "serve: address to listen on (HOST:PORT).",
+  },
+  {
+    name: "metrics-listen",
+    kind: "string",
+    group: "Server",
+    description:
+      "serve: also serve Prometheus metrics on http://ADDR/metrics (HOST:PORT; a bare PORT binds 127.0.0.1).",
   },
   {
     name: "tls-cert",
@@ -206,16 +265,47 @@ export const standardFields: readonly Field[] = [
   {
     name: "client-id",
     kind: "string",
-    group: "General",
-    hidden: true,
-    description: "ConductorOne service mode is not supported by this connector.",
+    group: "Service",
+    description:
+      "ConductorOne client id (NAME@TENANT.conductor.one/USE): with --client-secret, run in service mode under ConductorOne.",
   },
   {
     name: "client-secret",
     kind: "string",
-    group: "General",
-    hidden: true,
+    group: "Service",
     secret: true,
-    description: "ConductorOne service mode is not supported by this connector.",
+    description: "ConductorOne client secret (secret-token:conductorone.com:v1:…), never logged.",
+  },
+  {
+    name: "task-concurrency",
+    kind: "integer",
+    group: "Service",
+    default: 3,
+    min: 1,
+    max: 100,
+    description: "Service mode: tasks processed at once.",
+  },
+  {
+    name: "health-check",
+    kind: "boolean",
+    group: "Service",
+    default: false,
+    description: "Service mode: serve HTTP /health, /ready and /live for probes.",
+  },
+  {
+    name: "health-check-port",
+    kind: "integer",
+    group: "Service",
+    default: 8081,
+    min: 0,
+    max: 65535,
+    description: "Service mode: port of the health endpoints.",
+  },
+  {
+    name: "health-check-bind-address",
+    kind: "string",
+    group: "Service",
+    default: "127.0.0.1",
+    description: "Service mode: address the health endpoints listen on.",
   },
 ];

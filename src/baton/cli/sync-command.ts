@@ -11,6 +11,7 @@ import { C1zReader } from "../c1z/reader.js";
 import type { SyncStore } from "../c1z/store.js";
 import { openSyncStore } from "../c1z/threaded-store.js";
 import { UsageError } from "../errors.js";
+import { SyncCallError } from "../sync/call-with-retry.js";
 import { connectorClients } from "../sync/clients.js";
 import { runSync, type SyncResult } from "../sync/syncer.js";
 import { connectConnector } from "./connector-transport.js";
@@ -95,9 +96,19 @@ async function syncUntilStopped(
       onWarning: (m) => ctx.logger.warn(m),
       onProgress: (p) => progress.update(p),
     });
+    ctx.logger.info({ file, syncId: result.syncId }, "sync complete; saving the c1z");
     await store.save();
   } catch (e) {
-    store?.abandon();
+    // A sync refused at Validate stored nothing: a working database this run created goes, one
+    // left by an earlier run stays for its resume.
+    if (
+      store &&
+      e instanceof SyncCallError &&
+      e.call === "Validate" &&
+      store.origin !== "resumed"
+    ) {
+      await store.discard();
+    } else store?.abandon();
     throw e;
   } finally {
     progress.stop();
@@ -135,18 +146,8 @@ async function typeCounts(
   }
 }
 
-/**
- * Validates the in-process connector once before the sync, so an unreachable host or a refused
- * credential ends the run with the connector's own message: the syncer would retry an
- * Unavailable Validate without limit (right mid-sync, a hang at start-up).
- */
 /** Refuses flags this connector accepts for compatibility but cannot honour. */
 export function refuseUnsupported(c: Record<string, unknown>): void {
-  if (c.clientId || c.clientSecret) {
-    throw new UsageError(
-      "--client-id/--client-secret select ConductorOne service mode, which this connector does not support; run `serve` as a sidecar or a one-shot sync instead",
-    );
-  }
   if (c.ticketing)
     throw new UsageError("--ticketing: this connector has no ticketing support; remove the flag");
 }

@@ -5,8 +5,14 @@
 import { envName, type Field } from "./fields.js";
 import { suggestion } from "./resolve-config.js";
 
-/** Variables the harness reads that are not a field's. */
-const OTHER_KNOWN = ["BATON_CONFIG", "BATON_CONFIG_PATH"];
+/** Variables the harness reads that are not a field's (the config file; service mode's). */
+const OTHER_KNOWN = [
+  "BATON_CONFIG",
+  "BATON_CONFIG_PATH",
+  "BATON_C1_API_HOST",
+  "BATON_HOST_ID",
+  "BATON_GET_TASKS",
+];
 
 /** Each unknown `BATON_*` variable in `env`, with the known one it was probably meant to be. */
 export function unknownBatonVariables(

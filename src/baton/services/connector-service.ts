@@ -1,6 +1,6 @@
 /**
  * `ConnectorService`: metadata with computed capabilities, Validate with the Go builder's bounded
- * retries and a plain-semver `sdk_version`, and Cleanup after a sync.
+ * retries and the `sdk_version` Go reports (`v0.25.0`), and Cleanup after a sync.
  */
 import { create } from "@bufbuild/protobuf";
 import type { ServiceImpl } from "@connectrpc/connect";

@@ -1,9 +1,11 @@
 /**
- * What every service implementation shares: the connector's syncers by type id, options, and the
- * translation of a Connect handler context into the connector's CallContext.
+ * What every service implementation shares: the connector's syncers by type id, options, the
+ * actions started so far, and the translation of a Connect handler context into the connector's
+ * CallContext.
  */
 import type { HandlerContext } from "@connectrpc/connect";
 import { Code, ConnectError } from "@connectrpc/connect";
+import { ActionRuns } from "../actions/action-runs.js";
 import type { CallContext, Connector, ResourceSyncer } from "../connector.js";
 import type { Sleep } from "../retry.js";
 
@@ -13,15 +15,19 @@ export interface BuildOptions {
   provisioning: boolean;
   /** Waits between builder-level retries; injectable so tests need not sleep. */
   sleep: Sleep;
-  /** Version reported in Validate's `sdk_version` (plain semver, ≥ 0.4.3). */
+  /** Version reported in Validate's `sdk_version` (Go semver such as `v0.25.0`, ≥ v0.4.3). */
   sdkVersion: string;
   /** Called after the connector validated (the server flips its health check to SERVING). */
   onValidated?: () => void;
+  /** How long InvokeAction waits for a result when the request sets no `inline_wait`. */
+  actionWaitMs: number;
 }
 
 /** The connector plus lookups the services need. */
 export class ServiceContext {
   readonly byType: ReadonlyMap<string, ResourceSyncer>;
+  /** The actions started through this server, for GetActionStatus. */
+  readonly actionRuns = new ActionRuns();
 
   constructor(
     readonly connector: Connector,

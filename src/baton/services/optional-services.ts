@@ -1,15 +1,11 @@
 /**
  * Services this connector does not use but that every Baton host may call, answered the way the
  * Go server answers a connector without the feature: no event feeds, ticketing disabled, no
- * actions, no assets, and a no-op rate limiter (hosts call Do before and Report after each RPC).
+ * assets, and a no-op rate limiter (hosts call Do before and Report after each RPC).
  */
 import { create } from "@bufbuild/protobuf";
 import type { ServiceImpl } from "@connectrpc/connect";
 import { Code, ConnectError } from "@connectrpc/connect";
-import {
-  type ActionService,
-  ListActionSchemasResponseSchema,
-} from "../../gen/c1/connector/v2/action_pb.js";
 import type { AssetService } from "../../gen/c1/connector/v2/asset_pb.js";
 import type { SchemaService } from "../../gen/c1/connector/v2/config_pb.js";
 import {
@@ -51,21 +47,6 @@ export function ticketsService(): ServiceImpl<typeof TicketsService> {
     getTicketSchema: ticketingDisabled,
     bulkCreateTickets: ticketingDisabled,
     bulkGetTickets: ticketingDisabled,
-  };
-}
-
-function noActions(): never {
-  throw new ConnectError("this connector has no actions", Code.Unimplemented);
-}
-
-export function actionService(): ServiceImpl<typeof ActionService> {
-  return {
-    async listActionSchemas() {
-      return create(ListActionSchemasResponseSchema, {});
-    },
-    invokeAction: noActions,
-    getActionStatus: noActions,
-    getActionSchema: noActions,
   };
 }
 

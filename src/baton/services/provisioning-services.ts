@@ -2,7 +2,7 @@
  * The provisioning side of `c1.connector.v2`: grants, revokes, account creation, deletion and
  * credentials. When provisioning is off every call answers FailedPrecondition, as the Go server's
  * no-op provisioner does; when on, calls are routed by resource type and a type that cannot do
- * the operation answers Unimplemented.
+ * the operation answers Unimplemented (or, for grants on a read-only type, its declared reason).
  */
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
@@ -23,8 +23,8 @@ import {
   type ResourceManagerService,
 } from "../../gen/c1/connector/v2/resource_pb.js";
 import type { AccountManager, ProvisionResult, ResourceSyncer } from "../connector.js";
-import { provisioningDisabled } from "../errors.js";
-import { enforce, must, optional, resourceIdOf } from "../request-rules.js";
+import { grantCancelled, invalidArgument, provisioningDisabled } from "../errors.js";
+import { credentialRules, enforce, must, optional, resourceIdOf } from "../request-rules.js";
 import { withRetries } from "../retry.js";
 import type { ServiceContext } from "./context.js";
 
@@ -37,6 +37,13 @@ function requireProvisioning(sc: ServiceContext): void {
 
 function unimplemented(what: string, typeId: string): ConnectError {
   return new ConnectError(`resource type "${typeId}" does not support ${what}`, Code.Unimplemented);
+}
+
+/** A type that cannot provision grants: its declared reason (grant_cancelled), or Unimplemented. */
+function cannotProvision(s: ResourceSyncer, what: string, typeId: string): ConnectError {
+  return s.provisioningRefusal
+    ? grantCancelled(s.provisioningRefusal)
+    : unimplemented(what, typeId);
 }
 
 export function grantManagerService(sc: ServiceContext): ServiceImpl<typeof GrantManagerService> {
@@ -52,7 +59,7 @@ export function grantManagerService(sc: ServiceContext): ServiceImpl<typeof Gran
       );
       resourceIdOf(`${T}.principal.id`, principal.id);
       const s = sc.syncer(typeId, `${T}.entitlement.resource.id.resource_type`);
-      if (!s.grant) throw unimplemented("Grant", typeId);
+      if (!s.grant) throw cannotProvision(s, "Grant", typeId);
       const grant = s.grant.bind(s);
       const result = await withRetries(
         () => grant(principal, entitlement, sc.call(ctx)),
@@ -77,7 +84,7 @@ export function grantManagerService(sc: ServiceContext): ServiceImpl<typeof Gran
       );
       resourceIdOf(`${T}.grant.principal.id`, must(`${T}.grant.principal`, grantMsg.principal).id);
       const s = sc.syncer(typeId, `${T}.grant.entitlement.resource.id.resource_type`);
-      if (!s.revoke) throw unimplemented("Revoke", typeId);
+      if (!s.revoke) throw cannotProvision(s, "Revoke", typeId);
       const revoke = s.revoke.bind(s);
       const result = await withRetries(
         () => revoke(grantMsg, sc.call(ctx)),
@@ -92,22 +99,31 @@ export function grantManagerService(sc: ServiceContext): ServiceImpl<typeof Gran
   };
 }
 
-/** The Go builder's account-manager routing: explicit type, else the only one, else `user`. */
+/**
+ * The account manager a CreateAccount goes to: the one of the requested type, else the only one
+ * the connector has (the Go builder keeps a single account manager). With several and no type,
+ * the caller must say which.
+ */
 function accountManagerFor(sc: ServiceContext, typeId: string): AccountManager {
   const withAccounts = sc.connector.syncers.filter((s) => s.accounts);
-  let chosen: ResourceSyncer | undefined;
-  if (typeId) chosen = withAccounts.find((s) => s.resourceType.id === typeId);
-  else if (withAccounts.length === 1) chosen = withAccounts[0];
-  else chosen = withAccounts.find((s) => s.resourceType.id === "user");
-  if (!chosen?.accounts) {
-    throw new ConnectError(
-      typeId
-        ? `resource type "${typeId}" does not support CreateAccount`
-        : "the connector does not create accounts",
-      Code.Unimplemented,
+  const chosen = typeId
+    ? withAccounts.find((s) => s.resourceType.id === typeId)
+    : withAccounts.length === 1
+      ? withAccounts[0]
+      : undefined;
+  if (chosen?.accounts) return chosen.accounts;
+  if (!typeId && withAccounts.length > 1) {
+    throw invalidArgument(
+      "CreateAccountRequest.resource_type_id",
+      `is required: resource types ${withAccounts.map((s) => `"${s.resourceType.id}"`).join(", ")} create accounts`,
     );
   }
-  return chosen.accounts;
+  throw new ConnectError(
+    typeId
+      ? `resource type "${typeId}" does not support CreateAccount`
+      : "the connector does not create accounts",
+    Code.Unimplemented,
+  );
 }
 
 export function accountManagerService(
@@ -117,7 +133,10 @@ export function accountManagerService(
     async createAccount(req, ctx) {
       requireProvisioning(sc);
       const accountInfo = must("CreateAccountRequest.account_info", req.accountInfo);
-      enforce(optional("CreateAccountRequest.resource_type_id", req.resourceTypeId));
+      enforce(
+        optional("CreateAccountRequest.resource_type_id", req.resourceTypeId),
+        ...credentialRules(req),
+      );
       const manager = accountManagerFor(sc, req.resourceTypeId);
       const r = await manager.create(accountInfo, req.credentialOptions, sc.call(ctx));
       const result: MessageInitShape<typeof CreateAccountResponseSchema>["result"] =

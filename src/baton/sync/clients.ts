@@ -7,8 +7,10 @@ import {
   type Client,
   createClient,
   createRouterTransport,
+  type Interceptor,
   type Transport,
 } from "@connectrpc/connect";
+import { ActionService } from "../../gen/c1/connector/v2/action_pb.js";
 import { ConnectorService } from "../../gen/c1/connector/v2/connector_pb.js";
 import { EntitlementsService } from "../../gen/c1/connector/v2/entitlement_pb.js";
 import { GrantManagerService, GrantsService } from "../../gen/c1/connector/v2/grant_pb.js";
@@ -34,6 +36,7 @@ export interface ConnectorClients {
   grantManager: Client<typeof GrantManagerService>;
   accounts: Client<typeof AccountManagerService>;
   resourceManager: Client<typeof ResourceManagerService>;
+  actions: Client<typeof ActionService>;
 }
 
 /** Clients over any transport. */
@@ -48,13 +51,18 @@ export function connectorClients(transport: Transport): ConnectorClients {
     grantManager: createClient(GrantManagerService, transport),
     accounts: createClient(AccountManagerService, transport),
     resourceManager: createClient(ResourceManagerService, transport),
+    actions: createClient(ActionService, transport),
   };
 }
 
-/** An in-memory transport to a connector in this process (messages still cross the codec). */
+/**
+ * An in-memory transport to a connector in this process (messages still cross the codec).
+ * `interceptors` run around every call, outside the error mapping (e.g. the metrics).
+ */
 export function inProcessTransport(
   connector: Connector,
   options: Partial<BuildOptions> = {},
+  interceptors: readonly Interceptor[] = [],
 ): Transport {
   return createRouterTransport((router) => registerConnector(router, connector, options), {
     // Large tenants produce large pages; the default 4 MiB cap is a network precaution.
@@ -63,7 +71,7 @@ export function inProcessTransport(
     router: {
       readMaxBytes: 64 * 1024 * 1024,
       writeMaxBytes: 64 * 1024 * 1024,
-      interceptors: [errorInterceptor],
+      interceptors: [...interceptors, errorInterceptor],
     },
   });
 }

@@ -1,6 +1,7 @@
 /**
  * Hosts send `active_sync_id` only to connectors whose Validate reports an SDK version at or above
- * 0.4.3 (plain semver; a pre-release suffix fails the check, build metadata does not).
+ * 0.4.3 (semver with or without Go's leading "v"; a pre-release suffix fails the check, build
+ * metadata does not).
  */
 const VERSION_WITH_SYNC_ID = [0, 4, 3];
 

@@ -13,7 +13,6 @@ import type { Grant } from "../../gen/c1/connector/v2/grant_pb.js";
 import type { Resource, ResourceType } from "../../gen/c1/connector/v2/resource_pb.js";
 import { pickAll } from "../annotations.js";
 import type { SyncStore } from "../c1z/store.js";
-import { UsageError } from "../errors.js";
 import { entitlementId, resourceKey } from "../ids.js";
 import { realSleep, type Sleep } from "../retry.js";
 import { callWithRetry, SyncCallError } from "./call-with-retry.js";
@@ -26,6 +25,7 @@ import {
 } from "./checkpoint.js";
 import { CheckpointWriter, DEFAULT_CHECKPOINT_INTERVAL_MS } from "./checkpoint-writer.js";
 import type { ConnectorClients } from "./clients.js";
+import { completeGrantReferences, ReferenceTracker } from "./grant-integrity.js";
 import {
   acceptEntitlement,
   acceptGrant,
@@ -34,6 +34,7 @@ import {
   isSkipped,
   isTypeSkipped,
 } from "./ingest-rules.js";
+import { listSyncedResourceTypes } from "./resource-types.js";
 import { sendsSyncId } from "./sdk-version.js";
 import {
   type SyncCounts,
@@ -62,6 +63,8 @@ class SyncRun {
   private readonly cancel = (): void =>
     this.stop.abort(new Error("another call of the sync failed"));
   private readonly writer: CheckpointWriter;
+  /** Grant references, tracked when this process stores every page (see grant-integrity.ts). */
+  private readonly refs: ReferenceTracker | undefined;
 
   constructor(
     private readonly clients: ConnectorClients,
@@ -81,6 +84,7 @@ class SyncRun {
     this.signal = options.signal
       ? AbortSignal.any([options.signal, this.stop.signal])
       : this.stop.signal;
+    this.refs = cp.phase === "resource-types" ? new ReferenceTracker(this.types) : undefined;
   }
 
   private call<T>(call: string, target: string, fn: () => Promise<T>): Promise<T> {
@@ -155,6 +159,7 @@ class SyncRun {
           break;
         case "grants":
           await this.perResource("grants");
+          await this.completeGrantReferences();
           this.advance("done");
           break;
       }
@@ -162,32 +167,11 @@ class SyncRun {
   }
 
   private async listResourceTypes(): Promise<void> {
-    const listed: ResourceType[] = [];
-    let token = "";
-    do {
-      const page = await this.call("ListResourceTypes", "", () =>
-        this.clients.resourceTypes.listResourceTypes(
-          {
-            pageToken: token,
-            activeSyncId: this.activeSyncId,
-          },
-          { signal: this.signal },
-        ),
-      );
-      listed.push(...page.list.filter((t) => t.id !== ""));
-      token = page.nextPageToken;
-    } while (token !== "");
-    const wanted = this.options.resourceTypeIds;
-    if (wanted && wanted.length > 0) {
-      const known = new Set(listed.map((t) => t.id));
-      const unknown = wanted.filter((w) => !known.has(w));
-      if (unknown.length > 0) {
-        throw new UsageError(
-          `--sync-resource-types names types the connector does not have: ${unknown.join(", ")} (it has: ${[...known].join(", ")})`,
-        );
-      }
-    }
-    const kept = wanted && wanted.length > 0 ? listed.filter((t) => wanted.includes(t.id)) : listed;
+    const kept = await listSyncedResourceTypes(this.clients, (c, t, fn) => this.call(c, t, fn), {
+      activeSyncId: this.activeSyncId,
+      signal: this.signal,
+      ...(this.options.resourceTypeIds ? { wanted: this.options.resourceTypeIds } : {}),
+    });
     for (const t of kept) this.types.set(t.id, t);
     this.counts.resourceTypes = kept.length;
     this.advance("resources", () => {
@@ -253,6 +237,7 @@ class SyncRun {
       }
     }
     this.counts.resources += kept.length;
+    this.refs?.resources(kept);
     this.commit(
       () => this.store.putResources(this.syncId, kept),
       kept.length,
@@ -396,13 +381,57 @@ class SyncRun {
   }
 
   private finishAction(action: PerResourceAction, nextToken: string): boolean {
-    const i = this.cp.perResource.indexOf(action);
     if (nextToken) {
       action.token = nextToken;
       return true;
     }
-    this.cp.perResource.splice(i, 1);
+    const i = this.cp.perResource.indexOf(action);
+    if (i >= 0) this.cp.perResource.splice(i, 1);
     return false;
+  }
+
+  /** Grant integrity (grant-integrity.ts): every resource a grant names is in the sync. */
+  private async completeGrantReferences(): Promise<void> {
+    const types = [...this.types.keys()];
+    await completeGrantReferences({
+      dangling: (limit) => {
+        if (this.refs) return this.refs.dangling(limit);
+        this.flush();
+        return this.store.danglingGrantRefs(this.syncId, types, limit);
+      },
+      get: async (ref) => {
+        const res = await this.call("GetResource", resourceKey(ref.key), () =>
+          this.clients.getter.getResource(
+            { resourceId: ref.key, activeSyncId: this.activeSyncId },
+            { signal: this.signal },
+          ),
+        );
+        return res.resource;
+      },
+      add: (resource) => this.addLateResource(resource),
+      warn: (message) => this.warn(message),
+    });
+  }
+
+  /**
+   * Stores a resource read after its listing: its entitlements and grants first, the resource
+   * last, so a sync stopped in between finds it missing again and reads it again.
+   */
+  private async addLateResource(resource: Resource): Promise<void> {
+    if (!acceptResource(resource, this.types)) return;
+    const type = this.types.get(idOf(resource).resourceType);
+    for (const phase of ["entitlements", "grants"] as const) {
+      if (isSkipped(resource, type, phase)) continue;
+      const action: PerResourceAction = { rowId: 0, token: "" };
+      while (await this.perResourcePage(phase, resource, action));
+    }
+    this.counts.resources++;
+    this.refs?.resources([resource]);
+    this.commit(
+      () => this.store.putResources(this.syncId, [resource]),
+      1,
+      () => {},
+    );
   }
 
   /**
@@ -443,6 +472,7 @@ class SyncRun {
       this.counts.entitlements += count;
     } else {
       const kept = ((page?.list ?? []) as Grant[]).filter((g) => acceptGrant(g, this.types));
+      this.refs?.grants(kept);
       rows = () => this.store.putGrants(this.syncId, kept);
       count = kept.length;
       this.counts.grants += count;
@@ -458,37 +488,39 @@ class SyncRun {
 /**
  * Runs (or resumes) a full sync into `store` and finishes it: ends the sync run, prunes old
  * syncs and calls Cleanup. The caller saves the store. On failure the checkpoint stays in the
- * store's working database, so the next run resumes.
+ * store's working database, so the next run resumes. A sync whose pages are all stored (its
+ * checkpoint says done) resumes without calling the connector, and a finished sync the previous
+ * run did not get to save (killed during the save) is only finished again: either way the next
+ * run calls no upstream API, and the file holds that one sync, not a second one. The counts are
+ * read back from the store, so a resumed sync reports each row once.
  */
 export async function runSync(
   clients: ConnectorClients,
   store: SyncStore,
   options: SyncOptions = {},
 ): Promise<SyncResult> {
-  const sleep = options.sleep ?? realSleep;
-  const policy = {
-    sleep,
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.onRetry ? { onRetry: options.onRetry } : {}),
-  };
-  // Like the Go syncer, a Validate error aborts: the connector's builder has already retried
-  // transient failures, and a refused credential must stop the sync at once.
-  const validated = await callWithRetry("Validate", "", () => clients.connector.validate({}), {
-    ...policy,
-    maxAttempts: 1,
-  });
-
   const type = options.skipEntitlementsAndGrants ? "resources_only" : "full";
-  const previous = store.latestUnfinishedSync(type);
-  const syncId = previous?.syncId ?? store.startSync(type);
-  const cp = previous ? decodeCheckpoint(previous.syncToken) : initialCheckpoint();
-  const run = new SyncRun(clients, store, syncId, cp, options);
-  if (previous) {
-    const c = store.counts(syncId);
-    Object.assign(run.counts, c);
+  const unsaved = store.unsavedFinishedSync(type);
+  if (unsaved !== undefined) {
+    // Ended, not saved: nothing is left to ask the connector.
+    store.cleanupSyncs(2);
+    return {
+      syncId: unsaved,
+      resumed: true,
+      counts: store.counts(unsaved),
+      warnings: [],
+      pages: 0,
+    };
   }
+  const previous = store.latestUnfinishedSync(type);
+  const cp = previous ? decodeCheckpoint(previous.syncToken) : initialCheckpoint();
+  const sdkVersion = cp.phase === "done" ? "" : await validate(clients, options);
+  const syncId = previous?.syncId ?? store.startSync(type);
+  const run = new SyncRun(clients, store, syncId, cp, options);
+  // Progress of a resumed sync starts from what is stored; the result counts again at the end.
+  if (previous) Object.assign(run.counts, store.counts(syncId));
   try {
-    await run.run(validated.sdkVersion);
+    await run.run(sdkVersion);
   } finally {
     // Pages already fetched are kept for the next run, whatever stopped this one.
     try {
@@ -510,8 +542,29 @@ export async function runSync(
   return {
     syncId,
     resumed: previous !== undefined,
-    counts: run.counts,
+    counts: store.counts(syncId),
     warnings: run.warnings,
     pages: run.pages,
   };
+}
+
+/**
+ * Validate, before any sync run is started or resumed. Like the Go syncer, a Validate error
+ * aborts: the connector's builder has already retried transient failures, and a refused
+ * credential must stop the sync at once. Returns the connector's SDK version.
+ */
+async function validate(clients: ConnectorClients, options: SyncOptions): Promise<string> {
+  // The sync's signal reaches Validate too, so cancelling never waits for a slow first call.
+  const validated = await callWithRetry(
+    "Validate",
+    "",
+    () => clients.connector.validate({}, { signal: options.signal }),
+    {
+      sleep: options.sleep ?? realSleep,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onRetry ? { onRetry: options.onRetry } : {}),
+      maxAttempts: 1,
+    },
+  );
+  return validated.sdkVersion;
 }

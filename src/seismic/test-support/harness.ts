@@ -1,6 +1,6 @@
 // Test support: builds a client against a FakeSeismic with a virtual clock and a recording
 // logger, and tracks everything a test starts so one afterEach can stop it.
-import { createSeismicClient, type SeismicClient } from "../client.js";
+import { createSeismicClient, type SeismicClient, type SeismicClientOptions } from "../client.js";
 import type { SeismicConfig } from "../config.js";
 import { FakeClock, FakeSeismic, RecordingLogger } from "./fake-seismic.js";
 
@@ -21,7 +21,10 @@ export interface Harness {
 const open: Array<{ close(): Promise<void> }> = [];
 
 /** Starts a fake and a client. Rate limiting is off unless `config.rateLimit` says otherwise. */
-export async function startHarness(config: Partial<SeismicConfig> = {}): Promise<Harness> {
+export async function startHarness(
+  config: Partial<SeismicConfig> = {},
+  options: Pick<SeismicClientOptions, "observer" | "dryRun"> = {},
+): Promise<Harness> {
   const fake = await FakeSeismic.start();
   open.push(fake);
   const clock = new FakeClock();
@@ -37,7 +40,7 @@ export async function startHarness(config: Partial<SeismicConfig> = {}): Promise
       rateLimit: false,
       ...config,
     },
-    { clock, logger, random: () => 0 },
+    { clock, logger, random: () => 0, ...options },
   );
   open.push(client);
   return { fake, client, clock, logger };

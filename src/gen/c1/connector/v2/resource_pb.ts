@@ -1304,7 +1304,7 @@ export type CreateAccountRequest = Message<"c1.connector.v2.CreateAccountRequest
   encryptionConfigs: EncryptionConfig[];
 
   /**
-   * empty: the single or "user" account manager
+   * empty: the connector's only account manager
    *
    * @generated from field: string resource_type_id = 4;
    */
