@@ -84,7 +84,7 @@ export const ENDPOINTS = {
     "/scim/v2/Users/{userId}/Groups/{groupId}",
     "https://github.com/informatica-na-presales-ops/seismic-api/blob/main/seismic-api.http",
   ),
-  // Undocumented counterpart of addUserToGroup (spec Q1 default).
+  // Undocumented counterpart of addUserToGroup (the plausible default).
   removeUserFromGroup: scimWrite(
     "DELETE",
     "/scim/v2/Users/{userId}/Groups/{groupId}",
@@ -126,7 +126,7 @@ export const ENDPOINTS = {
     scope: SCOPES.reporting,
     docs: `${SD}/reporting-userroleassignmentsget`,
   },
-  // The older names of the same two tables (spec §3.1: SD-rep-entroles, CODE-amp); a tenant may
+  // The older names of the same two tables (Seismic's Reporting docs list both); a tenant may
   // answer only these (seismic/variants/reporting-tables.ts).
   listEntitlementRoles: {
     method: "GET",
