@@ -3,9 +3,10 @@
 // with its checkpoint, says in one line that it will resume, exits 143 / 130, and the next run
 // resumes to the simulator's full data. Also as PID 1 of a new PID namespace (`unshare -fp
 // --mount-proc`), where the kernel drops a signal the process has no handler for, as in a
-// container without an init.
+// container without an init. A partial sync (`--sync-resources`) stopped the same way leaves the
+// file as it was and no working database behind.
 import { type ChildProcess, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -191,6 +192,40 @@ describe("a one-shot sync stopped by a signal", () => {
       if (signal === "SIGTERM") await expectResumes(file);
     });
   }
+});
+
+describe("a partial sync stopped by a signal", () => {
+  it("SIGTERM: exits 143 with one line, the file as it was and no working database left", async () => {
+    const file = join(dir, "sync.c1z");
+    await runOk(targetOf(sim), ["--file", file, "--log-level", "warn"]);
+    const before = readFileSync(file);
+    const group = String(sim.state.groups()[0]?.id);
+    // Every call of the partial sync is held: it is mid-call when the signal comes.
+    proxy.hold();
+    const partial = spawnCollect(process.execPath, [
+      seismicBin,
+      ...syncArgs(file),
+      "--sync-resources",
+      `group:${group}`,
+    ]);
+    await waitFor(
+      () => ({ stdout: String(proxy.held()), stderr: "" }),
+      () => proxy.held() > 0,
+      "a held call",
+      60_000,
+    );
+    partial.child.kill("SIGTERM");
+    const r = await partial.done;
+    expect(r.code, r.stderr).toBe(143);
+    const lines = r.stderr.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0] ?? "{}")).toMatchObject({
+      signal: "SIGTERM",
+      msg: "partial sync interrupted by SIGTERM: nothing was stored; --file is as it was",
+    });
+    expect(readFileSync(file).equals(before)).toBe(true);
+    expect(existsSync(`${file}.work.sqlite`)).toBe(false);
+  });
 });
 
 const canUnshare =

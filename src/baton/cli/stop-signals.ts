@@ -3,13 +3,15 @@
  * container (no init, `docker stop`, a CronJob's pod shutting down) the kernel ignores a signal
  * the process has no handler for, so the process ran on until SIGKILL. Two pieces:
  *
- * - {@link stopOnSignals}: a command that can stop cleanly (the one-shot sync) turns the first
- *   signal into an abort of its work and exits `128 + n` (130 for SIGINT, 143 for SIGTERM) once
- *   it has put away what it holds; a second signal exits at once.
+ * - {@link stopOnSignals} (and {@link untilStopped} on it): a command that can stop cleanly (the
+ *   one-shot sync, the partial sync) turns the first signal into an abort of its work and exits
+ *   `128 + n` (130 for SIGINT, 143 for SIGTERM) once it has put away what it holds; a second
+ *   signal exits at once.
  * - {@link installDefaultStop}: every other command exits `128 + n` on the signal, as Node would
  *   outside a container, unless the command installed a handler of its own (`serve` drains).
  */
 import { constants } from "node:os";
+import type { BatonLogger } from "../logger.js";
 
 export const STOP_SIGNALS = ["SIGTERM", "SIGINT"] as const;
 export type StopSignal = (typeof STOP_SIGNALS)[number];
@@ -61,6 +63,33 @@ export function stopOnSignals(
       parent?.removeEventListener("abort", onParentAbort);
     },
   };
+}
+
+/**
+ * Runs `work` with a signal that SIGTERM or SIGINT (or `parent`) aborts. When a signal stopped
+ * it, `stopped.message(signal)` is logged once as a warning (what was kept, what happens next,
+ * with the signal and `--file`) and the exit code is `128 + n`; any other failure is rethrown.
+ */
+export async function untilStopped(
+  work: (signal: AbortSignal) => Promise<number>,
+  stopped: {
+    parent?: AbortSignal;
+    logger: Pick<BatonLogger, "warn">;
+    file: string;
+    message: (signal: StopSignal) => string;
+  },
+): Promise<number> {
+  const stop = stopOnSignals(stopped.parent);
+  try {
+    return await work(stop.signal);
+  } catch (e) {
+    const received = stop.received();
+    if (!received) throw e;
+    stopped.logger.warn({ signal: received, file: stopped.file }, stopped.message(received));
+    return signalExitCode(received);
+  } finally {
+    stop.dispose();
+  }
 }
 
 /**

@@ -19,7 +19,7 @@ import type { ConnectorDefinition } from "./definition.js";
 import { stderrLine } from "./live-line.js";
 import { ProgressReporter, type TypeCounts } from "./progress.js";
 import type { RunContext } from "./run-context.js";
-import { signalExitCode, stopOnSignals } from "./stop-signals.js";
+import { untilStopped } from "./stop-signals.js";
 
 /** Runs a sync and prints its summary; returns the exit code. */
 export async function syncCommand(
@@ -27,22 +27,15 @@ export async function syncCommand(
   ctx: RunContext,
   signal: AbortSignal,
 ): Promise<number> {
-  const stop = stopOnSignals(signal);
-  try {
-    return await syncUntilStopped(def, ctx, stop.signal);
-  } catch (e) {
-    const received = stop.received();
-    if (!received) throw e;
-    // Pages fetched before the signal were stored with their checkpoint (runSync flushes them,
-    // the store's abandon commits what the writer thread holds), so the next run resumes.
-    ctx.logger.warn(
-      { signal: received, file: String(ctx.config.file) },
+  // Pages fetched before a signal are stored with their checkpoint (runSync flushes them, the
+  // store's abandon commits what the writer thread holds), so the next run resumes.
+  return untilStopped((stopped) => syncUntilStopped(def, ctx, stopped), {
+    parent: signal,
+    logger: ctx.logger,
+    file: String(ctx.config.file),
+    message: (received) =>
       `sync interrupted by ${received}: what was fetched is stored; the next run with the same --file resumes where this one stopped`,
-    );
-    return signalExitCode(received);
-  } finally {
-    stop.dispose();
-  }
+  });
 }
 
 async function syncUntilStopped(
