@@ -217,7 +217,7 @@ describe("flags, help and the environment", () => {
     expect(chain?.stack?.[0]).toMatch(/^at /);
   });
 
-  it("--connector-addr with a grant asks for no connector credentials", async () => {
+  it("--connector-addr with a grant or an action asks for no connector credentials", async () => {
     const server = await serveFixture(["--provisioning"]);
     try {
       const file = join(dir, "remote.c1z");
@@ -246,6 +246,30 @@ describe("flags, help and the environment", () => {
       expect(r.stderr).toBe("");
       expect(r.stdout).toBe("granted group:ops:member to user:u2\n");
       expect(r.code).toBe(0);
+      // Actions go to the served connector too (the fixture declares none).
+      const actions = await run(
+        seismicBin,
+        ["--connector-addr", server.address, "--list-action-schemas"],
+        { BATON_LOG_LEVEL: "warn" },
+      );
+      expect(actions.stderr).toBe("");
+      expect(actions.stdout).toBe("no actions\n");
+      expect(actions.code).toBe(0);
+      // The served connector would make the change: a dry run cannot be planned through it.
+      const planned = await run(seismicBin, [
+        "--connector-addr",
+        server.address,
+        "--file",
+        file,
+        "--dry-run",
+        "--revoke-grant",
+        "any",
+      ]);
+      expectOneError(
+        planned,
+        2,
+        "--dry-run cannot plan through --connector-addr (the served connector would make the change); drop --connector-addr to plan with this process's connector",
+      );
     } finally {
       await server.stop();
     }
