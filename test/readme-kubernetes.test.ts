@@ -1,14 +1,16 @@
-// The README's Kubernetes manifests, checked for what makes them start as written: a numeric
-// non-root user that matches the image's, fsGroup, every claim and volume defined, a read-only
-// root filesystem with writable volumes where files are written, requests and limits, probes with
-// timeouts on the served port, a NetworkPolicy in front of plaintext, and only BATON_* variables
-// that a setting reads.
+// The README's Kubernetes manifests (the sidecar and CronJob of "Kubernetes", the service-mode
+// Deployment of "Running under ConductorOne"), checked for what makes them start as written: a
+// numeric non-root user that matches the image's, fsGroup, every claim and volume defined, a
+// read-only root filesystem with writable volumes where files are written, requests and limits,
+// probes with timeouts on the served port, a NetworkPolicy in front of plaintext, and only
+// BATON_* variables that the binary reads.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { envName } from "../src/baton/cli/fields.js";
 import { standardFields } from "../src/baton/cli/standard-fields.js";
+import { OTHER_KNOWN_VARIABLES } from "../src/baton/cli/unknown-env.js";
 import { seismicFields } from "../src/connector/config.js";
 import { root } from "./helpers/run-bin.js";
 
@@ -16,10 +18,16 @@ import { root } from "./helpers/run-bin.js";
 type Json = Record<string, any>;
 
 const readme = readFileSync(join(root, "README.md"), "utf8");
-const section = readme.slice(readme.indexOf("### Kubernetes"));
-const yamlBlock = /```yaml\n([\s\S]*?)```/.exec(section)?.[1] ?? "";
-const docs = parseAllDocuments(yamlBlock).map((d) => d.toJS() as Json);
-const byKind = (kind: string) => docs.filter((d) => d.kind === kind);
+/** The documents of the first YAML block after `heading`. */
+function manifests(heading: string): Json[] {
+  const section = readme.slice(readme.indexOf(heading));
+  const yamlBlock = /```yaml\n([\s\S]*?)```/.exec(section)?.[1] ?? "";
+  return parseAllDocuments(yamlBlock).map((d) => d.toJS() as Json);
+}
+const sidecarDocs = manifests("### Kubernetes");
+const serviceDocs = manifests("## Running under ConductorOne");
+const docs = [...sidecarDocs, ...serviceDocs];
+const byKind = (kind: string, from: Json[] = docs) => from.filter((d) => d.kind === kind);
 const dockerUser = /^USER (\d+):(\d+)$/m.exec(readFileSync(join(root, "Dockerfile"), "utf8"));
 
 /** Every pod template: the Deployment's and the CronJob's. */
@@ -45,13 +53,14 @@ const mebibytes = (q: string) => {
 
 describe("the README's Kubernetes manifests", () => {
   it("parse, and hold a Secret, a Deployment, a NetworkPolicy, a claim and a CronJob", () => {
-    expect(docs.map((d) => d.kind)).toEqual([
+    expect(sidecarDocs.map((d) => d.kind)).toEqual([
       "Secret",
       "Deployment",
       "NetworkPolicy",
       "PersistentVolumeClaim",
       "CronJob",
     ]);
+    expect(serviceDocs.map((d) => d.kind)).toEqual(["Secret", "Deployment"]);
   });
 
   it("run as the image's numeric non-root user, with fsGroup", () => {
@@ -82,8 +91,9 @@ describe("the README's Kubernetes manifests", () => {
           expect(volumes.has(volume), `${name}: ${volume}`).toBe(true);
         // The reader's temporary copies go to /tmp.
         expect(mounts.has("/tmp"), `${name}: /tmp`).toBe(true);
-        const file = (c.args as string[])[(c.args as string[]).indexOf("--file") + 1];
-        if ((c.args as string[]).includes("--file"))
+        const args: string[] = c.args ?? [];
+        const file = args[args.indexOf("--file") + 1];
+        if (args.includes("--file"))
           expect(
             [...mounts.keys()].some((p) => file?.startsWith(`${p}/`)),
             `${name}: ${file}`,
@@ -104,7 +114,7 @@ describe("the README's Kubernetes manifests", () => {
   });
 
   it("probe the served port over gRPC with a timeout, and guard plaintext with a NetworkPolicy", () => {
-    for (const d of byKind("Deployment")) {
+    for (const d of byKind("Deployment", sidecarDocs)) {
       const c = d.spec.template.spec.containers[0];
       const port = c.ports[0].containerPort;
       expect(c.args).toContain("serve");
@@ -127,10 +137,29 @@ describe("the README's Kubernetes manifests", () => {
     }
   });
 
-  it("use only BATON_ variables that a setting reads", () => {
-    const known = new Set([...standardFields, ...seismicFields].map((f) => envName(f.name)));
+  it("service mode: HTTP probes on the health endpoints it serves, each with a timeout", () => {
+    const [d] = byKind("Deployment", serviceDocs);
+    const c = d?.spec.template.spec.containers[0];
+    const env = new Map((c.env ?? []).map((e: Json) => [e.name, e.value]));
+    expect(env.get("BATON_HEALTH_CHECK")).toBe("true");
+    const port = c.ports.find((p: Json) => p.name === "health");
+    expect(port?.containerPort).toBe(Number(env.get("BATON_HEALTH_CHECK_PORT") ?? 8081));
+    for (const [probe, path] of [
+      [c.readinessProbe, "/ready"],
+      [c.livenessProbe, "/live"],
+    ]) {
+      expect(probe.httpGet).toEqual({ path, port: "health" });
+      expect(probe.timeoutSeconds).toBeGreaterThanOrEqual(1);
+    }
+  });
+
+  it("use only BATON_ variables that the binary reads", () => {
+    const known = new Set([
+      ...[...standardFields, ...seismicFields].map((f) => envName(f.name)),
+      ...OTHER_KNOWN_VARIABLES,
+    ]);
     const used = [
-      ...Object.keys(byKind("Secret")[0]?.stringData ?? {}),
+      ...byKind("Secret").flatMap((s) => Object.keys(s.stringData ?? {})),
       ...podSpecs().flatMap(({ spec }) =>
         spec.containers.flatMap((c: Json) => (c.env ?? []).map((e: Json) => e.name)),
       ),

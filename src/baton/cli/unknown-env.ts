@@ -6,7 +6,7 @@ import { envName, type Field } from "./fields.js";
 import { suggestion } from "./resolve-config.js";
 
 /** Variables the harness reads that are not a field's (the config file; service mode's). */
-const OTHER_KNOWN = [
+export const OTHER_KNOWN_VARIABLES = [
   "BATON_CONFIG",
   "BATON_CONFIG_PATH",
   "BATON_C1_API_HOST",
@@ -19,7 +19,7 @@ export function unknownBatonVariables(
   env: NodeJS.ProcessEnv,
   fields: readonly Field[],
 ): { name: string; hint: string }[] {
-  const known = [...fields.map((f) => envName(f.name)), ...OTHER_KNOWN];
+  const known = [...fields.map((f) => envName(f.name)), ...OTHER_KNOWN_VARIABLES];
   return Object.keys(env)
     .filter((name) => name.startsWith("BATON_") && !known.includes(name))
     .sort()
