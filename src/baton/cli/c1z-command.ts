@@ -32,6 +32,7 @@ import {
 } from "./c1z-review-command.js";
 import { EXIT_BAD_INPUT, exitCodeOf } from "./exit-codes.js";
 import { OutputSink, stdoutSink, type TextWriter } from "./output-sink.js";
+import { oneLine } from "./stream-output.js";
 
 export type { TextWriter };
 
@@ -61,9 +62,9 @@ export interface C1zCommandArgs {
 /**
  * Prints the requested view of `args.file` to `stdout` and returns the exit code: 0, or 2 (a
  * missing or foreign file, an unknown sync id) or 1 (a damaged file) after one `error: …` line
- * on `stderr`. Rows are streamed from the file a
- * page at a time (tables make two passes: column widths, then rows), so memory stays bounded
- * whatever the file's size; a reader that closes the pipe early just ends the output.
+ * on `stderr`. Rows are streamed from the file a page at a time (tables make two passes: column
+ * widths, then rows), so memory stays bounded whatever the file's size; a reader that closes the
+ * pipe early just ends the output.
  */
 export async function runC1zCommand(
   args: C1zCommandArgs,
@@ -272,10 +273,6 @@ function tableLine(row: readonly string[], widths: readonly number[]): string {
     .map((w, i) => oneLine(row[i] ?? "").padEnd(w))
     .join(" | ")
     .trimEnd()}\n`;
-}
-
-function oneLine(cell: string): string {
-  return cell.replace(/[\r\n\t]+/g, " ");
 }
 
 /** `c1z FILE <view>` for the yargs harness. */

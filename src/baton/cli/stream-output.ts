@@ -77,6 +77,7 @@ export class StreamingTable {
   }
 }
 
-function oneLine(cell: string): string {
+/** A table cell on one line: line breaks and tabs become a space. */
+export function oneLine(cell: string): string {
   return cell.replace(/[\r\n\t]+/g, " ");
 }
