@@ -1,7 +1,8 @@
 // The `views` benchmark: wall time, peak RSS and output size of every `c1z FILE <view>` (console
-// and JSON) on a 100,000-user sync, run as the built binary like a user would. The file is
-// synced from the simulator first (the `large` tenant: 100,000 users, 5,000 groups, seed 7), or
-// given with `--c1z FILE` to measure an existing one.
+// and JSON) on a 100,000-user sync, run as the built binary like a user would: the row views,
+// and the review views `access` and `holders` (`diff` needs two syncs: `npm run bench -- diff`).
+// The file is synced from the simulator first (the `large` tenant: 100,000 users, 5,000 groups,
+// seed 7), or given with `--c1z FILE` to measure an existing one. Not part of CI.
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,7 +20,7 @@ export interface ViewResult {
 }
 
 /** The views measured: every view, plus the filters the README shows. */
-function views(entitlementId: string): string[][] {
+function views({ entitlementId, userId }: SampleIds): string[][] {
   return [
     ["stats"],
     ["syncs"],
@@ -30,6 +31,8 @@ function views(entitlementId: string): string[][] {
     ["grants"],
     ["grants", "--resource-type", "group"],
     ["grants", "--entitlement", entitlementId],
+    ["access", "--user", userId],
+    ["holders", "--entitlement", entitlementId],
   ];
 }
 
@@ -62,13 +65,22 @@ async function measureView(file: string, view: string[], json: boolean): Promise
   };
 }
 
-/** The entitlement of the first group grant, for the `--entitlement` view. */
-async function firstGroupEntitlement(file: string): Promise<string> {
+/** Ids the filtered views name: a group's membership entitlement and one of its members. */
+interface SampleIds {
+  entitlementId: string;
+  userId: string;
+}
+
+/** The entitlement and principal of the first group grant. */
+async function sampleIds(file: string): Promise<SampleIds> {
   const reader = await C1zReader.open(file);
   try {
     for (const g of reader.iterateGrants({ resourceTypeId: "group" }, { pageSize: 1 }))
-      return g.entitlement?.id ?? "none";
-    return "none";
+      return {
+        entitlementId: g.entitlement?.id ?? "none",
+        userId: g.principal?.id?.resource ?? "",
+      };
+    return { entitlementId: "none", userId: "none" };
   } finally {
     reader.close();
   }
@@ -79,9 +91,9 @@ export async function runViews(given: string | undefined): Promise<ViewResult[]>
   const file = given ?? (await syncLarge());
   try {
     process.stderr.write(`c1z views of ${file} (${statSync(file).size} bytes)\n`);
-    const entitlementId = await firstGroupEntitlement(file);
+    const ids = await sampleIds(file);
     const results: ViewResult[] = [];
-    for (const view of views(entitlementId)) {
+    for (const view of views(ids)) {
       for (const json of [false, true]) {
         const r = await measureView(file, view, json);
         process.stderr.write(`  ${r.view} (${r.output}): ${r.wall_s} s, ${r.peak_rss_mb} MB\n`);
