@@ -1,5 +1,7 @@
 # baton-seismic container: a build stage compiles TypeScript, a deps stage installs production
-# dependencies only, and the runtime stage runs as the unprivileged `node` user with just those.
+# dependencies only, and the runtime stage runs as the unprivileged `node` user (uid/gid 1000 in
+# the node images) with just those. The binary handles SIGTERM/SIGINT itself, also as PID 1, so
+# no init is needed: `docker stop` ends a one-shot sync with 143 after storing what it fetched.
 # test/production-layout.test.ts assembles the same runtime layout (package*.json + dist/ +
 # `npm ci --omit=dev`) and runs a sync and `serve` from it.
 #
@@ -34,9 +36,10 @@ COPY --from=build /app/dist/src ./dist/src
 # `baton-seismic` on PATH, as the entrypoint and for `docker exec … baton-seismic c1z …`.
 RUN ln -s /app/dist/src/main.js /usr/local/bin/baton-seismic && chmod 755 /app/dist/src/main.js
 # c1z files are written relative to the working directory unless --file says otherwise.
-RUN mkdir /data && chown node:node /data
+RUN mkdir /data && chown 1000:1000 /data
 WORKDIR /data
-USER node
+# By number, not name: kubelet can only verify runAsNonRoot for a numeric user.
+USER 1000:1000
 EXPOSE 50051
 # Probes `serve` on --listen (BATON_LISTEN), with the same TLS flags; exits 1 unless SERVING.
 HEALTHCHECK --interval=30s --timeout=10s --start-period=20s --retries=3 \

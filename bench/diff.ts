@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { caller, getToken, URN } from "../src/simulator/harness.js";
 import { startSimulator } from "../src/simulator/index.js";
 import { bin, measureChild, runSync } from "./measure.js";
-import type { Scenario } from "./scenarios.js";
+import { SETUP_SYNC } from "./scenarios.js";
 
 export interface DiffScenario {
   name: string;
@@ -34,22 +34,12 @@ export interface DiffResult {
   reported: Record<string, unknown>;
 }
 
-/** How the two syncs around the changes run: unthrottled, four workers. */
-const DIFF_SYNC: Scenario = {
-  name: "diff-sync",
-  users: 0,
-  groups: 0,
-  throttled: false,
-  latencyMs: 0,
-  workers: 4,
-};
-
 export async function runDiffScenario(s: DiffScenario): Promise<DiffResult> {
   const dir = mkdtempSync(join(tmpdir(), `bench-${s.name}-`));
   const file = join(dir, "sync.c1z");
   const sim = await startSimulator({ users: s.users, groups: s.groups, seed: 7, rateLimit: false });
   try {
-    await runSync(sim, file, DIFF_SYNC);
+    await runSync(sim, file, SETUP_SYNC);
     const call = caller(sim, await getToken(sim));
     const users = sim.state.users().filter((u) => u.id !== sim.delegationUserId);
     const groups = sim.state.groups().map((g) => String(g.id));
@@ -81,7 +71,7 @@ export async function runDiffScenario(s: DiffScenario): Promise<DiffResult> {
       });
       made++;
     }
-    await runSync(sim, file, DIFF_SYNC);
+    await runSync(sim, file, SETUP_SYNC);
     const diff = (output: string) => measureChild([bin, "c1z", file, "diff", "-o", output]);
     const json = await diff("json");
     if (json.code !== 0) throw new Error(`diff failed: ${json.stderr}`);

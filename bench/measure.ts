@@ -2,6 +2,7 @@
 // measures it: wall time, peak RSS of the connector process (VmHWM, sampled from /proc), the
 // API calls the simulator served per endpoint, 429s, and the c1z size; and says what the data
 // needs: the fewest calls of the sync's strategy, and the rate limit's floor for the calls made.
+// `runMeasured` times any other run of the binary the same way (the c1z views benchmark).
 import { spawn } from "node:child_process";
 import { readFileSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -62,12 +63,18 @@ export interface ChildFigures {
   wallS: number;
   peakRssMb: number;
   code: number | null;
+  /** Bytes and lines written to stdout (kept in `stdout` only when asked: a view can print 400 MB). */
+  stdoutBytes: number;
+  lines: number;
   stdout: string;
   stderr: string;
 }
 
 /** Runs `node args…` and samples its peak RSS (VmHWM) every 25 ms until it exits. */
-export async function measureChild(args: readonly string[]): Promise<ChildFigures> {
+export async function measureChild(
+  args: readonly string[],
+  keepStdout = true,
+): Promise<ChildFigures> {
   const started = performance.now();
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
   let peakKb = 0;
@@ -76,9 +83,13 @@ export async function measureChild(args: readonly string[]): Promise<ChildFigure
     if (kb !== undefined) peakKb = Math.max(peakKb, kb);
   }, 25);
   let stdout = "";
+  let stdoutBytes = 0;
+  let lines = 0;
   let stderr = "";
   child.stdout.on("data", (d: Buffer) => {
-    stdout += d;
+    stdoutBytes += d.length;
+    for (let i = d.indexOf(10); i !== -1; i = d.indexOf(10, i + 1)) lines++;
+    if (keepStdout) stdout += d;
   });
   child.stderr.on("data", (d: Buffer) => {
     stderr += d;
@@ -89,6 +100,8 @@ export async function measureChild(args: readonly string[]): Promise<ChildFigure
     wallS: (performance.now() - started) / 1000,
     peakRssMb: peakKb / 1024,
     code,
+    stdoutBytes,
+    lines,
     stdout,
     stderr,
   };

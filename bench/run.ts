@@ -1,4 +1,5 @@
-// Benchmark harness: `npm run bench -- <scenario> [--json FILE]` (scenarios.ts lists them).
+// Benchmark harness: `npm run bench -- <scenario> [--json FILE]` (scenarios.ts lists them), and
+// `npm run bench -- views [--c1z FILE] [--json FILE]` for the c1z views (see c1z-views.ts).
 // Starts the simulator in this process, runs the real one-shot sync as a child process, and
 // reports wall time (against the rate limit's floor for the calls made, when throttled), peak RSS,
 // API calls against the strategy's minimum, time waited for the limit, 429s, rows/s, c1z size,
@@ -7,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { startSimulator } from "../src/simulator/index.js";
+import { runViews, type ViewResult } from "./c1z-views.js";
 import { diffScenarios, runDiffScenario } from "./diff.js";
 import { floorSeconds, minimumCalls, runSync, TOKEN_CALL } from "./measure.js";
 import { LIMIT, type Scenario, scenarios, WINDOW_MS } from "./scenarios.js";
@@ -110,6 +112,29 @@ function round(n: number): number {
   return Math.round(n * 100) / 100;
 }
 
+function viewsTable(results: ViewResult[]): string {
+  const cells = [
+    ["view", "output", "wall s", "peak RSS MB", "lines", "stdout bytes"],
+    ...results.map((r) => [
+      r.view,
+      r.output,
+      r.wall_s.toFixed(2),
+      String(r.peak_rss_mb),
+      String(r.lines),
+      String(r.stdout_bytes),
+    ]),
+  ];
+  return aligned(cells);
+}
+
+/** Columns padded to their widest cell. */
+function aligned(cells: string[][]): string {
+  const widths = (cells[0] ?? []).map((_, i) =>
+    cells.reduce((w, row) => Math.max(w, (row[i] ?? "").length), 0),
+  );
+  return cells.map((row) => row.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ")).join("\n");
+}
+
 function table(results: Result[]): string {
   const cols: [string, (r: Result) => string][] = [
     ["scenario", (r) => r.scenario],
@@ -128,16 +153,23 @@ function table(results: Result[]): string {
     ["c1z bytes", (r) => String(r.c1z_bytes)],
     ["load", (r) => `${r.load_before.toFixed(1)}→${r.load_after.toFixed(1)}`],
   ];
-  const cells = [cols.map(([h]) => h), ...results.map((r) => cols.map(([, f]) => f(r)))];
-  const widths = cols.map((_, i) => Math.max(...cells.map((row) => (row[i] ?? "").length)));
-  return cells.map((row) => row.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ")).join("\n");
+  return aligned([cols.map(([h]) => h), ...results.map((r) => cols.map(([, f]) => f(r)))]);
 }
 
 const args = process.argv.slice(2);
-const name = args.find((a) => !a.startsWith("--")) ?? "small";
-const jsonIndex = args.indexOf("--json");
-const jsonFile = jsonIndex >= 0 ? args[jsonIndex + 1] : undefined;
+const flagValue = (flag: string) => {
+  const i = args.indexOf(flag);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const jsonFile = flagValue("--json");
+const name = args.find((a, i) => !a.startsWith("--") && !args[i - 1]?.startsWith("--")) ?? "small";
 const diffs = diffScenarios[name];
+if (name === "views") {
+  const results = await runViews(flagValue("--c1z"));
+  process.stdout.write(`${viewsTable(results)}\n`);
+  if (jsonFile) writeFileSync(jsonFile, `${JSON.stringify(results, null, 2)}\n`);
+  process.exit(0);
+}
 if (diffs) {
   const results = [];
   for (const s of diffs) results.push(await runDiffScenario(s));
@@ -148,7 +180,7 @@ if (diffs) {
 const chosen = scenarios[name];
 if (!chosen) {
   process.stderr.write(
-    `unknown scenario "${name}"; choose one of: ${[...Object.keys(scenarios), ...Object.keys(diffScenarios)].join(", ")}\n`,
+    `unknown scenario "${name}"; choose one of: ${[...Object.keys(scenarios), ...Object.keys(diffScenarios), "views"].join(", ")}\n`,
   );
   process.exit(2);
 }

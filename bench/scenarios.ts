@@ -16,6 +16,16 @@ export interface Scenario {
   membershipSource?: "scim" | "reporting";
 }
 
+/** How benchmarks that need a c1z first (diff, views) sync it: unthrottled, four workers. */
+export const SETUP_SYNC: Scenario = {
+  name: "setup-sync",
+  users: 0,
+  groups: 0,
+  throttled: false,
+  latencyMs: 0,
+  workers: 4,
+};
+
 /** Seismic's tier-3 limit. */
 export const LIMIT = 600;
 export const WINDOW_MS = 60_000;

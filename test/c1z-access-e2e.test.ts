@@ -1,14 +1,15 @@
 // `c1z FILE access --user` and `c1z FILE holders --entitlement` against a synced simulator: a
 // user's entitlements are exactly their groups, Learning roles, licence and platform roles as the
 // simulator holds them, each with how it is held; an entitlement's holders are exactly the
-// group's members. Found by id and by email; unknown names get one line and exit 1.
+// group's members. Found by id and by email; unknown names get one line and exit 2; a reader
+// that closes the pipe ends every view quietly.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runReviewCommand } from "../src/baton/cli/c1z-review-command.js";
 import { type Simulator, startSimulator } from "../src/simulator/index.js";
-import { run, seismicBin } from "./helpers/run-bin.js";
+import { run, seismicBin, start } from "./helpers/run-bin.js";
 import { runOk, targetOf } from "./helpers/seismic-e2e.js";
 import {
   expectedLicence,
@@ -147,14 +148,34 @@ describe("c1z access and holders", () => {
     }
   });
 
-  it("unknown names get one line naming the flag and exit 1; missing flags exit 2", async () => {
+  it("a reader that closes the pipe at once ends each view quietly (`| head`), exit 0", async () => {
+    const id = String(user.id);
+    const views = [
+      ["grants"],
+      ["access", "--user", id],
+      ["holders", "--entitlement", `license:${expectedLicence(user)}:assigned`],
+    ];
+    for (const view of views) {
+      const { child, done } = start(seismicBin, ["c1z", file, ...view], quiet);
+      // Closed before the process can have written: its first write meets EPIPE.
+      child.stdout?.destroy();
+      const r = await done;
+      expect({ view: view[0], code: r.code, stderr: r.stderr }).toEqual({
+        view: view[0],
+        code: 0,
+        stderr: "",
+      });
+    }
+  });
+
+  it("unknown names and missing flags get one line naming the flag and exit 2", async () => {
     const nobody = await view({
       file,
       view: "access",
       user: "nobody@example.com",
       output: "console",
     });
-    expect(nobody.code).toBe(1);
+    expect(nobody.code).toBe(2);
     expect(nobody.stderr).toMatch(
       /^error: --user nobody@example\.com: no user with that id, email or login in sync \S+\n$/,
     );
@@ -164,7 +185,7 @@ describe("c1z access and holders", () => {
       entitlement: "group:nope:member",
       output: "json",
     });
-    expect(none.code).toBe(1);
+    expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/^error: --entitlement group:nope:member: no such entitlement/);
     expect(none.stdout).toBe("");
     const missing = await view({ file, view: "holders", output: "console" });

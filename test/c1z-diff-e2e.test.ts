@@ -310,7 +310,8 @@ describe("c1z diff", () => {
     expect(oneFile.code).toBe(2);
     expect(oneFile.stderr).toMatch(/^error: c1z diff compares two files/);
     const missing = await diffOf([oldFile, join(dir, "missing.c1z")], "console");
-    expect(missing.code).toBe(1);
+    // A file that is not there is bad input, like any other wrong argument.
+    expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/missing\.c1z: no such file/);
   });
 });

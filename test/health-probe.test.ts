@@ -1,12 +1,15 @@
 // The `health` probe against the real gRPC server: SERVING, NOT_SERVING, unreachable, timeouts and
 // every TLS mismatch each give one line naming what to check; the binary exits 0 or 1 accordingly.
+import { writeFileSync } from "node:fs";
+import { createServer as createHttpServer } from "node:http";
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tempDir } from "../src/baton/c1z/test-support/temp-dir.js";
 import { dialAddress, probeHealth } from "../src/baton/cli/health-probe.js";
 import { type RunningServer, startServer } from "../src/baton/server.js";
 import { createFixtureConnector } from "../src/baton/testing/fixture-connector.js";
-import { fixtureBin, run, start, waitFor } from "./helpers/run-bin.js";
+import { fixtureBin, run, seismicBin, start, waitFor } from "./helpers/run-bin.js";
 import { hasOpenssl, makeTestCertificates, type TestCertificates } from "./test-certificates.js";
 
 async function serveFixture(
@@ -77,6 +80,7 @@ describe("probeHealth over h2c", () => {
     expect(await probeHealth({ address: `127.0.0.1:${port}`, timeoutMs: 5_000 })).toEqual({
       ok: false,
       status: "UNREACHABLE",
+      noAnswer: true,
       message: `127.0.0.1:${port} is unreachable (connect ECONNREFUSED 127.0.0.1:${port}); is \`serve\` running and listening there?`,
     });
   });
@@ -204,5 +208,81 @@ describe("the health command", () => {
     const badTimeout = await run(fixtureBin, ["health", "--timeout", "0"]);
     expect(badTimeout.code).toBe(2);
     expect(badTimeout.stderr).toContain("--timeout");
+  });
+});
+
+describe("the health command never hangs and never prints a stack", () => {
+  /** Runs the probe the lean way (the binary's own entry) and through the full CLI. */
+  async function bothWays(args: string[]) {
+    const lean = await run(seismicBin, ["health", ...args]);
+    // A config file is one of the things only the full CLI handles.
+    const config = `${tempDir()}/empty.yaml`;
+    writeFileSync(config, "");
+    const full = await run(seismicBin, ["health", ...args], { BATON_CONFIG_PATH: config });
+    return { lean, full };
+  }
+
+  it("gives up on a peer that accepts and never answers, with one TIMEOUT line", async () => {
+    const silent: Server = createServer(() => {});
+    await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
+    try {
+      const port = (silent.address() as { port: number }).port;
+      const { lean, full } = await bothWays(["--addr", `127.0.0.1:${port}`, "--timeout", "0.5"]);
+      for (const r of [lean, full]) {
+        expect(r.code).toBe(1);
+        expect(r.stdout).toBe("");
+        expect(r.stderr).toMatch(
+          /^TIMEOUT: 127\.0\.0\.1:\d+ did not answer within the timeout; .*raise --timeout\n$/,
+        );
+      }
+    } finally {
+      silent.close();
+    }
+  });
+
+  it("says a plain HTTP server is not gRPC, in one line", async () => {
+    const http = createHttpServer((_req, res) => res.end("hello"));
+    await new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
+    try {
+      const port = (http.address() as { port: number }).port;
+      const { lean, full } = await bothWays(["--addr", `127.0.0.1:${port}`, "--timeout", "5"]);
+      for (const r of [lean, full]) {
+        expect(r.code).toBe(1);
+        expect(r.stderr.split("\n")).toHaveLength(2);
+        expect(r.stderr).toMatch(
+          /^ERROR: 127\.0\.0\.1:\d+: the connection failed \(.+\); .*plain HTTP is not gRPC\)\n$/,
+        );
+        expect(r.stderr).not.toMatch(/\bat .+:\d+:\d+/);
+      }
+    } finally {
+      http.closeAllConnections();
+      http.close();
+    }
+  });
+
+  it("names --timeout, --tls-cert and --tls-key when their values are unusable (exit 2)", async () => {
+    const { lean, full } = await bothWays(["--timeout", "abc"]);
+    for (const r of [lean, full]) {
+      expect(r).toMatchObject({
+        code: 2,
+        stderr: expect.stringMatching(
+          /^error: --timeout: expected a number of seconds from 0\.001 to 3600 \(e\.g\. 5\), got "abc"\n/,
+        ),
+      });
+    }
+    const junk = `${tempDir()}/junk.pem`;
+    writeFileSync(junk, "not a certificate\n");
+    const pem = await bothWays(["--tls-client-ca", junk]);
+    for (const r of [pem.lean, pem.full]) {
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(
+        /^error: --tls-client-ca .*junk\.pem: not a PEM CA certificate \(.+\); give the CA certificate file/,
+      );
+    }
+    const cert = await bothWays(["--tls-cert", junk, "--tls-key", junk]);
+    expect(cert.lean.stderr).toMatch(
+      /^error: --tls-cert .*junk\.pem: not a PEM certificate \(no start line\); give the certificate file/,
+    );
+    expect(cert.full.stderr).toBe(cert.lean.stderr);
   });
 });

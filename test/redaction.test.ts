@@ -57,19 +57,26 @@ describe("secret redaction (sync and provisioning at debug level)", () => {
     let victim: string;
     try {
       const members = reader.grants({ resourceTypeId: "group" });
-      const first = members[0];
-      if (!first?.entitlement || !first.id) throw new Error("no group membership to revoke");
-      revoke = first.id;
-      const entitlement = first.entitlement.id;
-      const inGroup = new Set(
-        members
-          .filter((g) => g.entitlement?.id === entitlement)
-          .map((g) => g.principal?.id?.resource),
-      );
       const users = reader
         .resources({ resourceTypeId: "user" })
         .map((r) => r.id?.resource ?? "")
         .filter((id) => id !== "" && id.toLowerCase() !== sim.delegationUserId.toLowerCase());
+      const membersOf = (entitlement: string | undefined) =>
+        new Set(
+          members
+            .filter((g) => g.entitlement?.id === entitlement)
+            .map((g) => g.principal?.id?.resource),
+        );
+      // The first membership of a group that not every user is in (one seeded group holds all,
+      // and which group's grants the sync stores first depends on its workers' timing).
+      const first = members.find((g) => {
+        const inGroup = membersOf(g.entitlement?.id);
+        return users.some((u) => !inGroup.has(u));
+      });
+      if (!first?.entitlement || !first.id) throw new Error("no group membership to revoke");
+      revoke = first.id;
+      const entitlement = first.entitlement.id;
+      const inGroup = membersOf(entitlement);
       const outsider = users.find((u) => !inGroup.has(u));
       if (!outsider) throw new Error("every user is in the group");
       grant = { entitlement, principal: outsider };

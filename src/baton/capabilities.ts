@@ -1,6 +1,6 @@
 /**
- * Derives `ConnectorCapabilities` from what a connector implements, the way the Go builder does
- * (spec §3.10), so GetMetadata and the `capabilities` command report exactly what the services
+ * Derives `ConnectorCapabilities` from what a connector implements, the way the Go builder does,
+ * so GetMetadata and the `capabilities` command report exactly what the services
  * will do: per type SYNC always, TARGETED_SYNC with a getter, PROVISION with grant/revoke,
  * ACCOUNT_PROVISIONING with an account manager, RESOURCE_DELETE with a deleter; and, for the
  * connector, ACTIONS when any type declares actions.

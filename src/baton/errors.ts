@@ -121,17 +121,4 @@ export function isRetryable(code: Code): boolean {
   return code === Code.Unavailable || code === Code.DeadlineExceeded;
 }
 
-/**
- * A mistake by the person running the command (a flag, an environment variable, a config file):
- * printed as one line that names what to fix, never with a stack trace.
- */
-export class UsageError extends Error {
-  override name = "UsageError";
-  constructor(
-    message: string,
-    /** Process exit code: 2 for bad flags or config, 1 for anything else the user must fix. */
-    readonly exitCode = 2,
-  ) {
-    super(message);
-  }
-}
+export { UsageError } from "./usage-error.js";

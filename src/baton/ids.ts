@@ -1,5 +1,5 @@
 /**
- * Baton id conventions (spec §7): entitlement ids are `<type>:<resource>:<slug>` and grant ids
+ * Baton id conventions: entitlement ids are `<type>:<resource>:<slug>` and grant ids
  * `<entitlement id>:<principal type>:<principal id>`, plain `:` joins that platforms key
  * configuration on, so they must stay byte-stable. Upstream values that could make the joins
  * ambiguous are encoded once, when the resource id is minted, with {@link encodeIdPart}.

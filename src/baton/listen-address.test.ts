@@ -5,6 +5,7 @@ import {
   formatHostPort,
   isLoopbackHost,
   parseListenAddress,
+  plaintextWarning,
 } from "./listen-address.js";
 
 describe("listen addresses", () => {
@@ -47,5 +48,15 @@ describe("listen addresses", () => {
     );
     expect(() => checkPlaintextAllowed(open, true)).not.toThrow();
     expect(() => checkPlaintextAllowed({ host: "::1", port: 1 }, false)).not.toThrow();
+  });
+
+  it("warns at start-up about plaintext off loopback, naming provisioning and the fixes", () => {
+    expect(plaintextWarning({ host: "127.0.0.1", port: 50051 }, true)).toBeUndefined();
+    expect(plaintextWarning({ host: "0.0.0.0", port: 50051 }, true)).toBe(
+      "serving plaintext gRPC on 0.0.0.0:50051 (--insecure-plaintext): anyone who can reach this port can call the connector, provisioning included (grant, revoke, create and delete accounts), without credentials; let only the Baton host reach it (a NetworkPolicy or firewall), or serve TLS with --tls-cert and --tls-key and require client certificates with --tls-client-ca",
+    );
+    expect(plaintextWarning({ host: "::", port: 1 }, false)).toMatch(
+      /^serving plaintext gRPC on \[::\]:1 \(--insecure-plaintext\): anyone who can reach this port can call the connector without credentials;/,
+    );
   });
 });

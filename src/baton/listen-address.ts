@@ -61,3 +61,19 @@ export function checkPlaintextAllowed(address: ListenAddress, insecurePlaintext:
 export function formatHostPort({ host, port }: ListenAddress): string {
   return isIPv6(host) ? `[${host}]:${port}` : `${host}:${port}`;
 }
+
+/**
+ * The start-up warning for plaintext off loopback (`--insecure-plaintext`), or undefined on
+ * loopback: nothing checks who calls, so the operator is told at every start what is exposed.
+ */
+export function plaintextWarning(
+  address: ListenAddress,
+  provisioning: boolean,
+): string | undefined {
+  if (isLoopbackHost(address.host)) return undefined;
+  return (
+    `serving plaintext gRPC on ${formatHostPort(address)} (--insecure-plaintext): anyone who can reach this port can call the connector` +
+    `${provisioning ? ", provisioning included (grant, revoke, create and delete accounts)," : ""} without credentials; ` +
+    "let only the Baton host reach it (a NetworkPolicy or firewall), or serve TLS with --tls-cert and --tls-key and require client certificates with --tls-client-ca"
+  );
+}

@@ -5,6 +5,8 @@
 
 /** A pino-compatible logger: structured fields first, then the message. */
 export interface BatonLogger {
+  /** Routine events an operator only wants when debugging (optional: pino has it). */
+  debug?(fields: object, message?: string): void;
   info(fields: object, message?: string): void;
   warn(fields: object, message?: string): void;
   error(fields: object, message?: string): void;

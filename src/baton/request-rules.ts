@@ -1,5 +1,5 @@
 /**
- * The protoc-gen-validate rules of the wire contract (spec §5) that a Go connector server enforces
+ * The protoc-gen-validate rules of the wire contract that a Go connector server enforces
  * on incoming requests, checked here so a bad request is answered with InvalidArgument naming the
  * field before any connector code runs. Like the Go validator, the first violation wins.
  */

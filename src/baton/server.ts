@@ -20,6 +20,7 @@ import {
   formatHostPort,
   type ListenAddress,
   parseListenAddress,
+  plaintextWarning,
 } from "./listen-address.js";
 import { type BatonLogger, silentLogger } from "./logger.js";
 import type { Sleep } from "./retry.js";
@@ -66,6 +67,13 @@ export interface RunningServer {
 }
 
 type AnyHttp2Server = Http2Server | Http2SecureServer;
+
+/**
+ * How a client's normal close looks from here when no call is in flight. grpc-go closes with a
+ * GOAWAY whose last-stream-id is a client stream id, which nghttp2 rejects as a protocol error
+ * (ERR_HTTP2_ERROR, "Protocol error") before the connection ends; others just reset the socket.
+ */
+const ROUTINE_CLOSE_CODES = ["ERR_HTTP2_ERROR", "ECONNRESET", "EPIPE"];
 type Sessions = Map<ServerHttp2Session, Promise<void>>;
 
 /**
@@ -116,8 +124,26 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         }),
       ),
     );
-    // A client vanishing mid-call is routine; it must not become an unhandled error.
-    s.on("error", (err) => logger.warn({ err: err.message }, "HTTP/2 session error"));
+    // Calls the end of this connection broke off: without any, a connection error is a client
+    // leaving. (The streams close before the session's error is emitted, so an open-stream
+    // count would always be 0 by then.)
+    let open = 0;
+    let brokenOff = 0;
+    s.on("stream", (stream) => {
+      open++;
+      stream.once("close", () => {
+        open--;
+        if (!stream.writableFinished && (s.destroyed || s.closed)) brokenOff++;
+      });
+    });
+    // An error event must be handled, or it would become an uncaught exception.
+    s.on("error", (err: NodeJS.ErrnoException) => {
+      if (open === 0 && brokenOff === 0 && ROUTINE_CLOSE_CODES.includes(String(err.code))) {
+        logger.debug?.({ err: err.message }, "client closed its HTTP/2 connection");
+        return;
+      }
+      logger.warn({ err: err.message, callsBrokenOff: open + brokenOff }, "HTTP/2 session error");
+    });
   });
   server.on("tlsClientError", (err: Error) =>
     logger.warn({ err: err.message }, "refused a TLS client (handshake failed)"),
@@ -130,6 +156,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     { address: url, tls: !!options.tls, mtls: !!options.tls?.clientCa },
     "serving c1.connector.v2 over gRPC",
   );
+  const exposed = options.tls
+    ? undefined
+    : plaintextWarning(address, options.provisioning ?? false);
+  if (exposed) logger.warn({ address: url, provisioning: options.provisioning ?? false }, exposed);
 
   const validated = validateAtStartup(options.connector, shutdown.signal, logger).then((ok) => {
     if (ok) markValidated();

@@ -1,5 +1,5 @@
 /**
- * Pins the generated protobuf descriptors to the wire facts of spec/baton-protocol.md: method
+ * Pins the generated protobuf descriptors to the wire facts Go hosts rely on: method
  * paths, request/response types, streaming kinds, key field numbers and the full names that
  * appear in Any type URLs. A failure here means proto/ drifted from what Go hosts expect.
  */
@@ -121,7 +121,7 @@ const services: DescService[] = [
 ];
 
 type Kind = "unary" | "server_streaming";
-// [path, request, response, kind] from spec §2 and §14; request/response names are in the
+// [path, request, response, kind] of every service; request/response names are in the
 // method's own package.
 const table: [string, string, string, Kind][] = [
   [
@@ -318,7 +318,7 @@ function numbers(schema: DescMessage): Record<string, number> {
   return Object.fromEntries(schema.fields.map((f) => [f.name, f.number]));
 }
 
-describe("service table (spec §2, §14)", () => {
+describe("service table", () => {
   it.each(table)("%s", (path, req, res, kind) => {
     const m = methods.get(path);
     expect(m, path).toBeDefined();
@@ -333,7 +333,7 @@ describe("service table (spec §2, §14)", () => {
   });
 });
 
-describe("field numbers (spec §3, §4, §14)", () => {
+describe("field numbers", () => {
   it("ResourceId and Resource", () => {
     expect(numbers(ResourceIdSchema)).toEqual({ resource_type: 1, resource: 2, baton_resource: 3 });
     expect(numbers(ResourceSchema)).toEqual({

@@ -113,6 +113,15 @@ describe("accounts", () => {
         },
         field: "roles",
       },
+      {
+        info: {
+          login: "x@acme.example",
+          emails: [{ address: "x@acme.example" }],
+          profile: { first_name: "Ada" },
+        },
+        field:
+          'AccountInfo.profile: unknown key "first_name"; the keys are login, email, given_name, family_name, license, roles',
+      },
     ];
     for (const b of bad) {
       await expect(

@@ -89,9 +89,22 @@ function roleList(value: JsonValue | undefined): string[] {
   return items.map((r) => String(r).trim()).filter((r) => r !== "");
 }
 
+/** Other spellings of the schema's profile keys that requests may use. */
+const PROFILE_ALIASES = ["givenName", "familyName", "licence", "userType"];
+
 /** Builds the SCIM user to create from the account request. */
 export function accountToScim(info: AccountInfo): ScimUserInput {
   const profile = info.profile ?? {};
+  // A key we would ignore is refused: a misspelt name must not create a nameless account.
+  const keys = Object.keys(accountCreationSchema.fieldMap ?? {});
+  const unknown = Object.keys(profile).find(
+    (k) => !keys.includes(k) && !PROFILE_ALIASES.includes(k),
+  );
+  if (unknown !== undefined)
+    throw invalidArgument(
+      "AccountInfo.profile",
+      `unknown key "${unknown}"; the keys are ${keys.join(", ")}`,
+    );
   const login = info.login.trim() || str(profile, "login");
   if (!login) throw invalidArgument("AccountInfo.login", "is required (the Seismic userName)");
   const email =

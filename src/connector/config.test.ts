@@ -113,4 +113,21 @@ describe("toConnectorConfig", () => {
       /--seismic-rate-limit/,
     );
   });
+
+  it("rejects a base URL that is not one, naming the flag, its variable and the fix", () => {
+    expect(() => toConnectorConfig({ ...full, seismicApiUrl: "api.seismic" })).toThrow(
+      new UsageError(
+        '--seismic-api-url (BATON_SEISMIC_API_URL): "api.seismic" is not a URL; give the full base URL with its scheme, e.g. https://api.seismic.com',
+      ),
+    );
+    expect(() => toConnectorConfig({ ...full, seismicAuthUrl: "ftp://auth.example" })).toThrow(
+      '--seismic-auth-url (BATON_SEISMIC_AUTH_URL): "ftp://auth.example" is not an http(s) URL; give the full base URL with its scheme, e.g. https://auth.seismic.com',
+    );
+    expect(() =>
+      toConnectorConfig({ ...full, seismicApiUrl: "https://u:p@api.example/x?q=1" }),
+    ).toThrow(/--seismic-api-url .*"https:\/\/api\.example\/x" must carry no credentials/);
+    expect(toConnectorConfig({ ...full, seismicApiUrl: "http://127.0.0.1:8080/" }).apiUrl).toBe(
+      "http://127.0.0.1:8080/",
+    );
+  });
 });

@@ -265,13 +265,15 @@ export function toConnectorConfig(
       `--seismic-read-ahead (BATON_SEISMIC_READ_AHEAD): expected a whole number >= 0, got "${String(readAhead)}"`,
     );
   }
+  const apiUrl = baseUrl(values, "seismic-api-url", DEFAULT_API_URL);
+  const authUrl = baseUrl(values, "seismic-auth-url", DEFAULT_AUTH_URL);
   return {
     tenant: text(values, "seismicTenant") as string,
     clientId: text(values, "seismicClientId") as string,
     clientSecret: text(values, "seismicClientSecret") as string,
     delegationUserId: text(values, "seismicDelegationUserId") as string,
-    apiUrl: text(values, "seismicApiUrl") ?? DEFAULT_API_URL,
-    authUrl: text(values, "seismicAuthUrl") ?? DEFAULT_AUTH_URL,
+    apiUrl,
+    authUrl,
     ...(scimToken === undefined ? {} : { scimToken }),
     deleteMode: mode,
     rateLimit: rate,
@@ -281,4 +283,35 @@ export function toConnectorConfig(
     readAhead,
     ...(values.skipEntitlementsAndGrants === true ? { readsGrants: false } : {}),
   };
+}
+
+/**
+ * A base URL flag's value, checked here where the flag's name is known: the Seismic client's own
+ * check can only say `apiUrl "api.seismic" is not a URL`.
+ */
+function baseUrl(
+  values: Readonly<Record<string, unknown>>,
+  flag: string,
+  fallback: string,
+): string {
+  const field = seismicFields.find((f) => f.name === flag);
+  const value = text(
+    values,
+    flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()),
+  );
+  if (value === undefined || field === undefined) return fallback;
+  const fix = `give the full base URL with its scheme, e.g. ${fallback}`;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`${describeSource(field)}: "${value}" is not a URL; ${fix}`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:")
+    throw new UsageError(`${describeSource(field)}: "${value}" is not an http(s) URL; ${fix}`);
+  if (url.username || url.password || url.search || url.hash)
+    throw new UsageError(
+      `${describeSource(field)}: "${url.origin}${url.pathname}" must carry no credentials, query or fragment; ${fix}`,
+    );
+  return value;
 }

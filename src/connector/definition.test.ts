@@ -55,7 +55,9 @@ describe("seismicDefinition", () => {
         },
         { logger, scrubber },
       ),
-    ).rejects.toThrow(/apiUrl/);
+    ).rejects.toThrow(
+      /^--seismic-api-url \(BATON_SEISMIC_API_URL\): "ftp:\/\/x" is not an http\(s\) URL/,
+    );
   });
 
   it("creates a capabilities-only connector with every type", () => {

@@ -1,6 +1,6 @@
 /**
  * Every resource type of the Seismic connector, declared in one place with its traits and type
- * annotations (DESIGN.md §3). The syncers and the `capabilities` document read them from here.
+ * annotations. The syncers and the `capabilities` document read them from here.
  */
 import { create } from "@bufbuild/protobuf";
 import { pack } from "../baton/annotations.js";

@@ -3,6 +3,7 @@
 // directory only, and every page is fetched once whoever asks first.
 import { describe, expect, it } from "vitest";
 import type { ScimListResponse, ScimUser } from "../seismic/index.js";
+import { ManualTimers } from "./test-support/manual-timers.js";
 import { type ReadAhead, UserPages } from "./user-pages.js";
 
 const user = (i: number) =>
@@ -103,11 +104,17 @@ describe("UserPages", () => {
     expect(new Set(seen).size).toBe(450);
   });
 
-  it("takes over from a listing that stopped asking", async () => {
+  it("takes over from a listing that stopped asking, once the stall window has passed", async () => {
     const t = fakeTenant(350);
-    const { pages } = walkOf(t, { readAhead: 1, stallMs: 20 });
+    const timers = new ManualTimers();
+    const { pages } = walkOf(t, { readAhead: 1, stallMs: 5_000, timers });
     await pages.page(1, 100, signal());
-    await pages.complete(signal());
+    const done = pages.complete(signal());
+    // Page 101 was read ahead for the listing; nothing more while the listing may come back.
+    await new Promise((r) => setTimeout(r, 10));
+    expect(t.calls).toEqual([1, 101]);
+    timers.advance(5_000);
+    await done;
     expect(t.calls.sort((a, b) => a - b)).toEqual([1, 101, 201, 301]);
     expect(await list(pages, 100, 101)).toHaveLength(250);
     expect(t.calls).toHaveLength(4);

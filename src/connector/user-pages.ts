@@ -61,7 +61,22 @@ export interface UserPagesOptions {
   prefetchAll?: boolean;
   /** Told when the chain did not add up and is read again from the start. */
   onReread?: RereadListener;
+  /** The clock of the stall window; tests inject one they move themselves. Default: real time. */
+  timers?: PageTimers;
 }
+
+/** The clock and timers the walk's stall window runs on. */
+export interface PageTimers {
+  now(): number;
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+const REAL_TIMERS: PageTimers = {
+  now: () => Date.now(),
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
 
 type Page = ScimListResponse<ScimUser>;
 
@@ -91,6 +106,7 @@ export class UserPages {
   readonly #stallMs: number;
   readonly #prefetchAll: boolean;
   readonly #onReread: RereadListener | undefined;
+  readonly #timers: PageTimers;
   /** Pages are full so far, so the grid of startIndex values is known; the next grid index. */
   #gridOk = true;
   #gridNext = 1;
@@ -129,6 +145,7 @@ export class UserPages {
     this.#stallMs = options.stallMs ?? 10_000;
     this.#prefetchAll = options.prefetchAll ?? false;
     this.#onReread = options.onReread;
+    this.#timers = options.timers ?? REAL_TIMERS;
   }
 
   /** Whether every page from 1 to the last has been fetched in this sync. */
@@ -174,7 +191,7 @@ export class UserPages {
       return page;
     } finally {
       this.#listingBusy--;
-      this.#listingSeenAt = Date.now();
+      this.#listingSeenAt = this.#timers.now();
       this.#notify();
     }
   }
@@ -207,7 +224,7 @@ export class UserPages {
   #listingWillFetch(startIndex: number): boolean {
     const from = this.#listingFrom;
     if (from === undefined || startIndex < from) return false;
-    return this.#listingBusy > 0 || Date.now() - this.#listingSeenAt < this.#stallMs;
+    return this.#listingBusy > 0 || this.#timers.now() - this.#listingSeenAt < this.#stallMs;
   }
 
   /** Starts up to `readAhead` fetches along the expected chain from `startIndex`. */
@@ -316,7 +333,7 @@ export class UserPages {
       from !== undefined &&
       startIndex >= this.#listingAt &&
       startIndex <= this.#listingAt + this.#readAhead * slot.count &&
-      (this.#listingBusy > 0 || Date.now() - this.#listingSeenAt < this.#stallMs);
+      (this.#listingBusy > 0 || this.#timers.now() - this.#listingSeenAt < this.#stallMs);
     if (from !== undefined && startIndex < from) {
       // Before where a resumed listing started: the directory was all it was fetched for.
       if (this.#slots.get(startIndex) === slot) this.#slots.delete(startIndex);
@@ -398,15 +415,15 @@ export class UserPages {
   #progress(signal: AbortSignal): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const done = () => {
-        clearTimeout(timer);
+        this.#timers.clearTimeout(timer);
         signal.removeEventListener("abort", onAbort);
         resolve();
       };
       const onAbort = () => {
-        clearTimeout(timer);
+        this.#timers.clearTimeout(timer);
         reject(signal.reason);
       };
-      const timer = setTimeout(done, this.#stallMs);
+      const timer = this.#timers.setTimeout(done, this.#stallMs);
       signal.addEventListener("abort", onAbort, { once: true });
       this.#waiters.push(done);
     });

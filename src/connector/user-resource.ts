@@ -2,8 +2,8 @@
  * Turns a SCIM user into a Baton user resource: display name from the name parts, the UserTrait
  * (work email, status, login, structured name, timestamps), a flat profile with the HR fields
  * and the tenant's extension attributes, and the SCIM id as external_id. Status, profile and
- * created_at are set on the resource and on the deprecated trait fields, as spec §3.3 recommends
- * for older readers.
+ * created_at are set on the resource and on the deprecated trait fields, for older readers that
+ * only know them.
  */
 import { create, type JsonObject, type JsonValue } from "@bufbuild/protobuf";
 import { type Timestamp, timestampFromDate } from "@bufbuild/protobuf/wkt";

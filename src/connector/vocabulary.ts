@@ -1,5 +1,5 @@
 /**
- * Seismic's fixed role vocabulary (spec §3.1, §3.4): content licence values, which double as
+ * Seismic's fixed role vocabulary: content licence values, which double as
  * `roles[]` values, and the Learning roles every tenant has. Roles are case-sensitive.
  */
 

@@ -1,6 +1,7 @@
 // Every Seismic endpoint the client calls: method, path template, the API family (which picks the
 // credential), the OAuth scope it needs (named in 403 errors) and a link to Seismic's docs.
-// Sources: /work/shared/spec/seismic-api.md §0 (keys SD-*, CODE-*).
+// Sources, by key: SD-* Seismic's developer documentation, CODE-* public client code that calls
+// the same endpoints (collected for this project; the keys name which one a fact came from).
 
 /** HTTP methods the client uses. */
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -8,7 +9,7 @@ export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 /** `scim` calls use the static SCIM token when configured; `reporting` always uses OAuth. */
 export type ApiFamily = "scim" | "reporting";
 
-/** The scopes Seismic defines for the calls we make (spec §1.5). */
+/** The scopes Seismic defines for the calls we make. */
 export const SCOPES = {
   userView: "seismic.user.view",
   userManage: "seismic.user.manage",
@@ -36,7 +37,7 @@ function scimWrite(method: HttpMethod, path: string, docs: string): Endpoint {
   return { method, path, api: "scim", scope: SCOPES.userManage, docs };
 }
 
-/** The token endpoint (form POST, client id + secret). Spec §1.2, source SD-login / CODE-infa. */
+/** The token endpoint (form POST, client id + secret). Source: SD-login / CODE-infa. */
 export const TOKEN_ENDPOINT = {
   method: "POST",
   path: "/tenants/{tenant}/connect/token",
@@ -83,7 +84,7 @@ export const ENDPOINTS = {
     "/scim/v2/Users/{userId}/Groups/{groupId}",
     "https://github.com/informatica-na-presales-ops/seismic-api/blob/main/seismic-api.http",
   ),
-  // Undocumented counterpart of addUserToGroup (spec Q1 default).
+  // Undocumented counterpart of addUserToGroup (the plausible default).
   removeUserFromGroup: scimWrite(
     "DELETE",
     "/scim/v2/Users/{userId}/Groups/{groupId}",
@@ -97,7 +98,7 @@ export const ENDPOINTS = {
     "/scim/v2/Groups/{groupId}",
     `${SD}/seismicscimuserandgroupmanagementretrieveagroupbyguid`,
   ),
-  // Path inferred by symmetry with /Users/{id}/Groups (spec §2.2).
+  // Path inferred by symmetry with /Users/{id}/Groups.
   listGroupMembers: scimRead(
     "/scim/v2/Groups/{groupId}/Users",
     `${SD}/seismicscimuserandgroupmanagementgetalistofmembersofaspecificgroup`,
@@ -125,7 +126,7 @@ export const ENDPOINTS = {
     scope: SCOPES.reporting,
     docs: `${SD}/reporting-userroleassignmentsget`,
   },
-  // The older names of the same two tables (spec §3.1: SD-rep-entroles, CODE-amp); a tenant may
+  // The older names of the same two tables (Seismic's Reporting docs list both); a tenant may
   // answer only these (seismic/variants/reporting-tables.ts).
   listEntitlementRoles: {
     method: "GET",
@@ -141,7 +142,8 @@ export const ENDPOINTS = {
     scope: SCOPES.reporting,
     docs: "https://github.com/amp-labs/connectors/blob/main/providers/seismic/schemas.json",
   },
-  // Table named in the Reporting OpenAPI-derived schema (spec §3.1, §9); not paginated.
+  // Table named in the Reporting OpenAPI-derived schema, not in the reference pages (unconfirmed); not
+  // paginated.
   listGroupMemberRows: {
     method: "GET",
     path: "/reporting/v2/groupMembers",

@@ -75,7 +75,7 @@ export const EnterpriseUser = z.looseObject({
 });
 export type EnterpriseUser = z.output<typeof EnterpriseUser>;
 
-/** Seismic's built-in extended properties (spec §2.5); types beyond strings are not documented. */
+/** Seismic's built-in extended properties; types beyond strings are not documented. */
 export const SeismicUserExtendedProperty = z.looseObject({
   biography: str(),
   hireDate: str(),

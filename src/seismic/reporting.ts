@@ -1,7 +1,6 @@
 // The Reporting API calls the client makes: platform (entitlement) roles and their assignments,
 // under either pair of table names Seismic documents, and group memberships (the opt-in
-// membership source). Reporting data is refreshed at least every 24 h and is not paginated
-// (spec §3.2).
+// membership source). Reporting data is refreshed at least every 24 h and is not paginated.
 import { ENDPOINTS } from "./endpoints.js";
 import {
   type GroupMemberRow,

@@ -1,7 +1,7 @@
-// Seismic's scopes never override the delegated user's own permissions (spec §1.1): a token with
-// seismic.user.manage still cannot manage users when its user is not a System Administrator. The
-// API origin applies that to SCIM writes made with an OAuth token; the static SCIM token is an
-// administrator's own credential and passes.
+// Seismic's scopes never override the delegated user's own permissions (Seismic's OAuth docs):
+// a token with seismic.user.manage still cannot manage users when its user is not a System
+// Administrator. The API origin applies that to SCIM writes made with an OAuth token; the static
+// SCIM token is an administrator's own credential and passes.
 
 import { SYSTEM_ADMINISTRATOR } from "./catalog.js";
 import { gatewayReply, type Reply } from "./http.js";

@@ -1,4 +1,4 @@
-// Bearer-token and scope checks of the API origin (spec §1.5, §1.6): OAuth delegation tokens for
+// Bearer-token and scope checks of the API origin: OAuth delegation tokens for
 // everything, the optional static SCIM token for /scim/v2 only; 401 for a missing, unknown or
 // expired token, 403 naming the scope a call needs.
 

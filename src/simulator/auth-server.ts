@@ -1,5 +1,5 @@
 // The auth origin (auth.seismic.com stand-in): POST /tenants/{tenant}/connect/token with the
-// "client credentials with user delegation" grant (spec §1.2). Checks run in IdentityServer's
+// "client credentials with user delegation" grant. Checks run in IdentityServer's
 // order: client (invalid_client, also for an unknown tenant), grant type, delegated user
 // (invalid_grant when unknown, locked or not the app's delegated user), then scopes. Faults and
 // the rate limit apply to the API origin only.

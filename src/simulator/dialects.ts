@@ -1,5 +1,5 @@
-// Dialects: the ways a real Seismic tenant may differ from our reading of the docs where the spec
-// marks a call unconfirmed (spec §9). Each dialect is a preset of the individual switches in
+// Dialects: the ways a real Seismic tenant may differ from our reading of the docs where a call is
+// unconfirmed (see the simulator README). Each dialect is a preset of the individual switches in
 // options.ts, so a test can ask for "a tenant whose Reporting tables have the entitlement names"
 // by name, and `legacy` combines every difference at once.
 

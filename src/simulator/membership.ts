@@ -1,4 +1,4 @@
-// Seismic's custom membership endpoints (spec §2.1, §2.2, Q1): paginated GET /Users/{id}/Groups
+// Seismic's custom membership endpoints: paginated GET /Users/{id}/Groups
 // and GET /Groups/{id}/Users, plus POST and DELETE /Users/{userId}/Groups/{groupId} to add and
 // remove one membership. Adding an existing member is a 409 and removing a non-member a 404, so
 // the caller can tell "already exists" and "already revoked" apart from success. Switches make

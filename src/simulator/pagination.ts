@@ -1,4 +1,4 @@
-// SCIM list paging (spec §2.3): 1-based startIndex (values below 1 count as 1), count defaulting
+// SCIM list paging: 1-based startIndex (values below 1 count as 1), count defaulting
 // to 10 and clamped to 0..100, count=0 answering only the total. The ListResponse is built here
 // so every list endpoint pages identically.
 

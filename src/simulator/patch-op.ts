@@ -1,4 +1,4 @@
-// The PatchOp envelope as Seismic accepts it (spec §2.1): the PatchOp schema, a non-empty
+// The PatchOp envelope as Seismic accepts it: the PatchOp schema, a non-empty
 // Operations list, only "replace", a path on every operation and a value. Resource-specific
 // paths are resolved by user-patch.ts and group-patch.ts.
 

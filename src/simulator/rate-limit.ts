@@ -1,7 +1,7 @@
-// Seismic's tier-3 rate limit: N calls per rolling window per tenant (spec §4.2). Accepted calls
+// Seismic's tier-3 rate limit: N calls per rolling window per tenant. Accepted calls
 // are remembered by timestamp; a call over the limit is refused and not counted, so a client that
 // waits the advertised time gets through. Other API clients of the tenant (another integration on
-// the same budget, spec §9) can be simulated: they spend a fixed number of calls per window,
+// the same budget) can be simulated: they spend a fixed number of calls per window,
 // evenly spaced and already in steady state when the simulator starts.
 
 export interface RateDecision {

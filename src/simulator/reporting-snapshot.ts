@@ -1,12 +1,12 @@
 // The Reporting API's view of platform roles and group membership: a copy taken at start-up and
 // then only on demand or once it is older than the configured lag, because Seismic refreshes
-// Reporting data "no less than every 24 hours" (spec §3.2). Roles are serialised once per
+// Reporting data "no less than every 24 hours". Roles are serialised once per
 // snapshot; the membership table (≈ 500,000 rows at 100,000 users) keeps only references and
 // is serialised on its first request, so a simulator that is never asked for it pays little.
 
 import type { PlatformRole, RoleAssignment, TenantState, UserRecord } from "./state.js";
 
-/** A row of the `groupMembers` table (spec §3.1: groupId, groupName, userId). */
+/** A row of the `groupMembers` table (groupId, groupName, userId). */
 export interface GroupMemberRow {
   groupId: string;
   groupName: string;

@@ -1,4 +1,4 @@
-// Reporting API routes (spec §3.1): platform roles (GET /reporting/v2/roles and
+// Reporting API routes: platform roles (GET /reporting/v2/roles and
 // /reporting/v2/userRoleAssignments, or their older names /entitlementRoles and
 // /userEntitlementRoleAssignments: the `reportingTables` switch picks the pair served, the other
 // pair answers 404) and group membership (GET /reporting/v2/groupMembers). Unpaginated JSON

@@ -1,4 +1,4 @@
-// GET /scim/v2/Schemas and /Schemas/{urn} (spec §2.4): the User, Group and enterprise schemas and
+// GET /scim/v2/Schemas and /Schemas/{urn}: the User, Group and enterprise schemas and
 // the tenant-specific extensions, in RFC 7643 §7 form, unpaginated. Clients read the Seismic User
 // extension here to learn the tenant's custom properties before provisioning.
 

@@ -1,4 +1,4 @@
-// SCIM /Groups routes (spec §2.2): list with filter and paging, get (with inline `members`
+// SCIM /Groups routes: list with filter and paging, get (with inline `members`
 // unless excludedAttributes=members), create, and full replace. There is no DELETE /Groups: it
 // is not in Seismic's docs (Q5), so the router answers 405.
 

@@ -1,4 +1,4 @@
-// SCIM /Users routes (spec §2.1): list with filter and paging, get, create with Seismic's
+// SCIM /Users routes: list with filter and paging, get, create with Seismic's
 // validation, full replace (PUT) and permanent delete. PATCH lives in user-patch.ts.
 
 import { randomUUID } from "node:crypto";

@@ -64,7 +64,7 @@ function learningRole(rng: Prng): string {
   ]);
 }
 
-/** userType and roles[] in the shapes real tenants show (see spec §2.5, §2.6, Q12). */
+/** userType and roles[] in the shapes real tenants show. */
 function licenceShape(rng: Prng): Pick<UserRecord, "userType" | "roles"> {
   if (rng.chance(0.05)) {
     // System or external accounts: no licence; some are Learning-only users.

@@ -1,4 +1,4 @@
-// Seismic's validation of user payloads (spec §2.1): required core schema, userName of 1..255
+// Seismic's validation of user payloads: required core schema, userName of 1..255
 // characters, exactly one email of type "work", case-sensitive known role values, known userType
 // values and the tenant's declared custom properties. Shared by POST, PUT and PATCH so the three
 // cannot drift apart.

@@ -20,7 +20,17 @@ export function start(
   env: Record<string, string> = {},
   cwd = root,
 ) {
-  const child: ChildProcess = spawn(process.execPath, [bin, ...args], {
+  return startCommand(process.execPath, [bin, ...args], env, cwd);
+}
+
+/** Starts any `command args` (e.g. `npx …`, `unshare … node …`) like {@link start}. */
+export function startCommand(
+  command: string,
+  args: readonly string[],
+  env: Record<string, string> = {},
+  cwd = root,
+) {
+  const child: ChildProcess = spawn(command, [...args], {
     cwd,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,8 +1,8 @@
 // Compares a c1z written by the baton-seismic binary, read back with our C1zReader, with the
 // simulator's live state: every user (display name, status, email, login, profile), every group
 // with exactly its members, every role, platform role and licence with exactly its holders, and
-// nothing else. The expectations are derived from the simulator's SCIM JSON and DESIGN.md §3, not
-// from the connector's code.
+// nothing else. The expectations are derived from the simulator's SCIM JSON and the mapping the
+// README's "What it syncs" describes, not from the connector's code.
 import { expect } from "vitest";
 import { has, pick } from "../../src/baton/annotations.js";
 import { C1zReader } from "../../src/baton/c1z/reader.js";
@@ -126,7 +126,7 @@ export function expectUser(r: Resource, u: Json): void {
   expect(r.createdAt?.seconds, id).toBe(
     BigInt(Math.floor(Date.parse(meta.created as string) / 1000)),
   );
-  // The profile: DESIGN.md §3's fields (absent in Seismic => absent here) and every custom and
+  // The profile: the user trait's fields (absent in Seismic => absent here) and every custom and
   // extended attribute, flat.
   const profile = r.profile ?? {};
   expect(trait?.profile, id).toEqual(profile);

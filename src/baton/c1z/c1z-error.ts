@@ -20,7 +20,9 @@ export type C1zErrorCode =
   /** A message handed to the writer lacks an id the row needs. */
   | "invalid-argument"
   /** A sync id or sync run that does not exist. */
-  | "unknown-sync";
+  | "unknown-sync"
+  /** The output cannot be written there: a directory, a missing directory, no permission. */
+  | "unwritable";
 
 export class C1zError extends Error {
   override readonly name = "C1zError";

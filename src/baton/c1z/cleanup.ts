@@ -1,5 +1,5 @@
 /**
- * Retention of old syncs (spec §8.2 step 8), as the Go SDK's SQLite store does it: keep the
+ * Retention of old syncs, as the Go SDK's SQLite store does it: keep the
  * newest `keep` finished non-partial syncs, counting a still-running current sync as one of them,
  * delete the older ones, and delete partial syncs that ended before the oldest kept sync started.
  * Unfinished syncs other than these are never touched (one may be resumed later).

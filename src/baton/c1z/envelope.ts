@@ -1,11 +1,12 @@
 /**
- * The v1 c1z envelope (spec §10.1): the 5 magic bytes `C1ZF\0`, then one zstd stream whose
+ * The v1 c1z envelope: the 5 magic bytes `C1ZF\0`, then one zstd stream whose
  * content is the bytes of one SQLite database file. Both directions stream, so a large database
  * is never held in memory. The compressor writes the database size into the frame header
  * (Frame_Content_Size, via zstd's pledged source size) and a content checksum, like the Go SDK.
  */
 import { createReadStream, createWriteStream } from "node:fs";
 import { open, stat } from "node:fs/promises";
+import { dirname } from "node:path";
 import { Transform, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { constants, createZstdCompress, createZstdDecompress } from "node:zlib";
@@ -81,6 +82,14 @@ export async function writeEnvelope(
   await pipeline(createReadStream(dbPath), compressor, out, { signal });
 }
 
+/** Why the unpacked copy could not be written, for errors of the destination (not the c1z). */
+const DESTINATION_ERRORS: Record<string, string> = {
+  ENOSPC: "the disk is full (the database needs about 10 times the c1z's size); free space there",
+  EDQUOT: "the disk quota is exhausted (the database needs about 10 times the c1z's size)",
+  EACCES: "permission denied; make the directory writable",
+  EROFS: "the file system is read-only; use a writable directory",
+};
+
 /**
  * Decompresses the envelope in `file` into a new file at `dest`. Refuses, with a "corrupt"
  * C1zError, a frame that declares or produces more than `maxBytes`, and any zstd damage.
@@ -114,10 +123,18 @@ export async function readEnvelope(
       createReadStream(file, { start: C1Z_V1_MAGIC.length }),
       createZstdDecompress({ params: { [constants.ZSTD_d_windowLogMax]: MAX_WINDOW_LOG } }),
       limit,
-      createWriteStream(dest, { flags: "wx" }),
+      // Owner-only, like every file we write: the database holds users' emails and access.
+      createWriteStream(dest, { flags: "wx", mode: 0o600 }),
     );
   } catch (err) {
     if (err instanceof C1zError) throw err;
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === "string" && DESTINATION_ERRORS[code])
+      throw new C1zError(
+        "corrupt",
+        `${file}: cannot unpack it into ${dirname(dest)}: ${DESTINATION_ERRORS[code]} (${code})`,
+        { cause: err },
+      );
     const reason = err instanceof Error ? err.message : String(err);
     throw new C1zError("corrupt", `${file}: damaged c1z (${reason})`, { cause: err });
   }

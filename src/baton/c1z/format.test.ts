@@ -1,7 +1,7 @@
 /**
  * The c1z format, checked from the outside: the file is decompressed with node:zlib and opened
- * with node:sqlite directly, and compared with spec §10 literally, without using the writer's own
- * schema definitions.
+ * with node:sqlite directly, and compared with the Go SDK's c1z layout literally, without using
+ * the writer's own schema definitions.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -24,7 +24,7 @@ type Row = Record<string, SQLOutputValue>;
 /** Go layout 2006-01-02 15:04:05.999999999: no zone, no trailing fractional zeros. */
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d*[1-9])?$/;
 
-// [name, type, notnull, default, pk] per column, from spec §10.2.
+// [name, type, notnull, default, pk] per column, as the Go SDK creates them.
 const COLUMNS: Record<string, [string, string, number, string | null, number][]> = {
   v1_resource_types: [
     ["id", "integer", 0, null, 1],
@@ -98,7 +98,8 @@ const COLUMNS: Record<string, [string, string, number, string | null, number][]>
   ],
 };
 
-// name → [table, columns, unique, partial WHERE or null], from spec §10.2 (crossed names kept).
+// name → [table, columns, unique, partial WHERE or null], as the Go SDK names them (crossed
+// names kept).
 const INDEXES: Record<string, [string, string[], boolean, string | null]> = {
   idx_resource_types_external_sync_v1: [
     "v1_resource_types",
@@ -153,7 +154,7 @@ const INDEXES: Record<string, [string, string[], boolean, string | null]> = {
   idx_session_store_sync_key_v1: ["v1_connector_sessions", ["sync_id", "key"], true, null],
 };
 
-describe("c1z format (spec §10)", () => {
+describe("c1z format", () => {
   let fileBytes: Buffer;
   let sqliteBytes: Buffer;
   let db: DatabaseSync;
@@ -285,7 +286,7 @@ describe("c1z format (spec §10)", () => {
     }
   });
 
-  it("stores grants with their key columns and the expansion columns of spec §10.2", () => {
+  it("stores grants with their key columns and the expansion columns", () => {
     const rows = all("select * from v1_grants order by id");
     expect(rows.map((r) => r.external_id)).toEqual([
       "group:eng:member:user:alice",

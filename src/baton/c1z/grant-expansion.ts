@@ -1,5 +1,5 @@
 /**
- * The grant expansion columns of `v1_grants` (spec §10.2). The writer copies a grant's
+ * The grant expansion columns of `v1_grants`. The writer copies a grant's
  * `GrantExpandable` annotation, when it names at least one non-blank entitlement id, into
  * `expansion` (serialized GrantExpandable) and sets `needs_expansion = 1`. Unlike the Go writer it
  * also keeps the annotation inside `data`: older readers (such as the `baton` CLI at SDK v0.7.x)

@@ -1,5 +1,5 @@
 /**
- * KSUIDs, the sync ids of a c1z (spec §8.1): 20 bytes, a big-endian uint32 of seconds since the
+ * KSUIDs, the sync ids of a c1z: 20 bytes, a big-endian uint32 of seconds since the
  * KSUID epoch (2014-05-13T16:53:20Z) followed by 16 random bytes, written as 27 base-62
  * characters, zero-padded, so that string order is time order. Same format as segmentio/ksuid,
  * which the Go SDK uses.

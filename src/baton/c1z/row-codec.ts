@@ -1,5 +1,5 @@
 /**
- * Turns Baton messages into the column values of their c1z rows (spec §10.2) and back. The key
+ * Turns Baton messages into the column values of their c1z rows and back. The key
  * columns are derived from the message exactly as the Go SDK derives them, so the rows are found
  * by the same queries; a message that lacks an id its row needs is refused with a C1zError that
  * names it, because a row keyed on "" would silently collide with others.
@@ -49,7 +49,7 @@ export interface GrantRow {
   readonly data: Uint8Array;
 }
 
-/** The `external_id` of a resource row: `"<type>:<id>"`, a plain join (spec §7.1). */
+/** The `external_id` of a resource row: `"<type>:<id>"`, a plain join. */
 export function resourceExternalId(id: { resourceType: string; resource: string }): string {
   return `${id.resourceType}:${id.resource}`;
 }

@@ -1,5 +1,5 @@
 /**
- * The upserts of the four data tables and assets (spec §10.2): `insert … on conflict
+ * The upserts of the four data tables and assets: `insert … on conflict
  * (external_id, sync_id) do update`, refreshing only `data` (and, for grants, the expansion
  * columns) so a row keeps its first `discovered_at` and key columns, as in the Go SDK. Statements
  * are prepared once; the caller runs them inside its transaction.

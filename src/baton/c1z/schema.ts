@@ -1,5 +1,5 @@
 /**
- * The SQLite schema of a v1 c1z (spec §10.2), table for table and index for index as the Go SDK
+ * The SQLite schema of a v1 c1z, table for table and index for index as the Go SDK
  * creates it, so that the Go SDK's own `create … if not exists` statements are no-ops on our
  * files and its readers find every column and index they expect. The index names on
  * `v1_resources` are crossed relative to their columns in the SDK; they are kept as they are.

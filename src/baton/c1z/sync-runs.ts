@@ -35,7 +35,7 @@ export interface SyncRun {
   readonly stats: string | undefined;
 }
 
-/** An unfinished sync is resumed only if it started less than this long ago (spec §8.1). */
+/** An unfinished sync is resumed only if it started less than this long ago. */
 export const RESUME_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
 
 const COLUMNS =

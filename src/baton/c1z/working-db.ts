@@ -4,12 +4,14 @@
  * SIGKILL), so a killed sync resumes from it on the next run instead of from the last saved c1z.
  *
  * Where it lives: `<file>.work.sqlite` beside the output, or, with `tempDir`, a name in that
- * directory derived from the output's absolute path (so two outputs never share one).
+ * directory derived from the output's absolute path (so two outputs never share one). It and
+ * its `-wal` and `-shm` files are owner-only (0600). It grows to about 10 times the c1z's size
+ * (≈ 95 MB per 10,000 users) and is deleted once `save()` has written the c1z.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, openSync, statSync } from "node:fs";
 import { rename, rm } from "node:fs/promises";
-import { basename, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { removeStaleTempFiles, TEMP_INFIX } from "./atomic-file.js";
 import { C1zError } from "./c1z-error.js";
@@ -39,6 +41,7 @@ export interface OpenedWorkingDb {
  */
 export async function openWorkingDb(file: string, tempDir?: string): Promise<OpenedWorkingDb> {
   const path = workingDbPath(file, tempDir);
+  assertWritableOutput(file, path);
   let origin: WorkingDbOrigin = "resumed";
   if (!existsSync(path)) {
     const format = await detectFormat(file);
@@ -98,6 +101,15 @@ function forgetCheckpoints(path: string): void {
 function openLocked(path: string, file: string): DatabaseSync {
   let db: DatabaseSync;
   try {
+    // SQLite would create the file 0644 (and its -wal and -shm take the database's mode): it
+    // holds users' emails and who has access to what, so it is created owner-only first, and a
+    // database an older version left readable by others is tightened.
+    closeSync(openSync(path, "a", 0o600));
+    chmodSync(path, 0o600);
+  } catch (err) {
+    throw unwritable(file, path, err);
+  }
+  try {
     db = new DatabaseSync(path, { timeout: 0 });
   } catch (err) {
     throw new C1zError("corrupt", `${path}: cannot open the working database (${describe(err)})`, {
@@ -127,6 +139,47 @@ function openLocked(path: string, file: string): DatabaseSync {
     );
   }
   return db;
+}
+
+/**
+ * Refuses, before anything is written, an output that is a directory or whose directory is
+ * missing or not one (a "unwritable" C1zError naming the path and the fix).
+ */
+function assertWritableOutput(file: string, path: string): void {
+  const stats = statSync(file, { throwIfNoEntry: false });
+  if (stats?.isDirectory())
+    throw new C1zError(
+      "unwritable",
+      `${file} is a directory; name the c1z file to write, e.g. ${join(file, "sync.c1z")}`,
+    );
+  for (const dir of new Set([dirname(file), dirname(path)])) {
+    const parent = statSync(dir, { throwIfNoEntry: false });
+    if (!parent)
+      throw new C1zError(
+        "unwritable",
+        `${file}: the directory ${dir} does not exist; create it or write elsewhere`,
+      );
+    if (!parent.isDirectory())
+      throw new C1zError("unwritable", `${file}: ${dir} is not a directory`);
+  }
+}
+
+function unwritable(file: string, path: string, err: unknown): C1zError {
+  const code = (err as { code?: unknown }).code;
+  const why: Record<string, string> = {
+    EACCES: "permission denied; make the directory writable by this user or write elsewhere",
+    EPERM: "permission denied; make the directory writable by this user or write elsewhere",
+    EROFS: "the file system is read-only; write to a writable volume",
+    ENOSPC: "the disk is full",
+  };
+  const reason = typeof code === "string" && why[code] ? `${why[code]} (${code})` : describe(err);
+  return new C1zError(
+    "unwritable",
+    `${file}: cannot create its working database ${path}: ${reason}`,
+    {
+      cause: err,
+    },
+  );
 }
 
 /** Deletes a working database and its journal side files. */

@@ -4,7 +4,8 @@
  * `--invoke-action NAME [--invoke-action-resource-type T] [--invoke-action-args JSON]` runs one
  * through the same ActionService a platform calls, waits for it and prints its result. Invoking
  * changes the system, so it needs `--provisioning`, like grants; with `--dry-run` it is planned
- * instead and needs no `--provisioning` (both in run-or-plan.ts).
+ * instead and needs no `--provisioning` (both in run-or-plan.ts). With `--connector-addr` both go
+ * to the connector served there, as grants do, and no Seismic settings are needed.
  */
 import type { JsonObject } from "@bufbuild/protobuf";
 import type { Field } from "../../gen/c1/config/v1/config_pb.js";
@@ -12,7 +13,8 @@ import { ActionType, BatonActionStatus } from "../../gen/c1/connector/v2/action_
 import { ACTION_TIMEOUT_MS } from "../actions/action-runs.js";
 import type { DryRunRecorder } from "../dry-run.js";
 import { Code, ConnectError, UsageError } from "../errors.js";
-import { connectorClients, inProcessTransport } from "../sync/clients.js";
+import { connectorClients } from "../sync/clients.js";
+import { connectConnector } from "./connector-transport.js";
 import type { ConnectorDefinition } from "./definition.js";
 import { jsonObjectFlag } from "./json-flag.js";
 import { namesProvisioningOperation } from "./provision-command.js";
@@ -89,15 +91,12 @@ async function listOrInvoke(
   dryRun?: DryRunRecorder,
 ): Promise<number> {
   const c = ctx.config;
-  const instance = await def.create(c, {
-    logger: ctx.logger,
-    scrubber: ctx.scrubber,
+  // A dry run writes nothing, so it may run an action without --provisioning.
+  const { transport, instance } = await connectConnector(def, ctx, {
+    provisioning: Boolean(c.provisioning || dryRun),
     ...(dryRun ? { dryRun } : {}),
   });
-  // A dry run writes nothing, so it may run an action without --provisioning.
-  const { actions } = connectorClients(
-    inProcessTransport(instance.connector, { provisioning: Boolean(c.provisioning || dryRun) }),
-  );
+  const { actions } = connectorClients(transport);
   try {
     if (!invoke) {
       const res = await actions.listActionSchemas({
@@ -139,6 +138,6 @@ async function listOrInvoke(
     err(`error: action ${res.name} failed: ${reason}`);
     return 1;
   } finally {
-    await instance.close();
+    await instance?.close();
   }
 }

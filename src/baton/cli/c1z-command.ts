@@ -2,8 +2,10 @@
  * `c1z FILE <view>`: prints what a c1z file holds, like the Go `baton` CLI does: resource types,
  * resources, entitlements, grants, sync runs or row counts, as aligned tables (`-o console`, the
  * default) or one JSON document (`-o json`, messages in proto-JSON). It reads the sync a Baton
- * reader would (latest finished; `--sync-id` to choose). A missing or foreign file is reported in
- * one line with exit code 1.
+ * reader would (latest finished; `--sync-id` to choose). Rows stream from the file page by page
+ * (C1zReader's `iterate…` walks), so a 100,000-user sync's 700,000 grants print in bounded
+ * memory. A missing or foreign file is reported in one line with exit code 2, a damaged one
+ * with 1 (see exit-codes.ts).
  */
 import { type DescMessage, type MessageShape, toJson } from "@bufbuild/protobuf";
 import type { Argv, CommandModule } from "yargs";
@@ -18,7 +20,7 @@ import {
   ResourceTypeSchema,
 } from "../../gen/c1/connector/v2/resource_pb.js";
 import { C1zError } from "../c1z/c1z-error.js";
-import { C1zReader } from "../c1z/reader.js";
+import { C1zReader, type C1zStats } from "../c1z/reader.js";
 import type { SyncRun } from "../c1z/sync-runs.js";
 import { c1zTypeRegistry } from "../c1z/type-registry.js";
 import {
@@ -28,6 +30,11 @@ import {
   reviewOptions,
   runReviewCommand,
 } from "./c1z-review-command.js";
+import { EXIT_BAD_INPUT, exitCodeOf } from "./exit-codes.js";
+import { OutputSink, stdoutSink, type TextWriter } from "./output-sink.js";
+import { oneLine } from "./stream-output.js";
+
+export type { TextWriter };
 
 export const C1Z_VIEWS = [
   "resource-types",
@@ -52,136 +59,174 @@ export interface C1zCommandArgs {
   readonly tempDir?: string | undefined;
 }
 
-/** Anything with a `write(text)`, such as `process.stdout`. */
-export interface TextWriter {
-  write(text: string): unknown;
-}
-
 /**
- * Prints the requested view of `args.file` to `stdout` and returns the exit code: 0, or 1 after
- * one `error: …` line on `stderr` when the file cannot be read.
+ * Prints the requested view of `args.file` to `stdout` and returns the exit code: 0, or 2 (a
+ * missing or foreign file, an unknown sync id) or 1 (a damaged file) after one `error: …` line
+ * on `stderr`. Rows are streamed from the file a page at a time (tables make two passes: column
+ * widths, then rows), so memory stays bounded whatever the file's size; a reader that closes the
+ * pipe early just ends the output.
  */
 export async function runC1zCommand(
   args: C1zCommandArgs,
-  stdout: TextWriter,
+  stdout: TextWriter | OutputSink,
   stderr: TextWriter = process.stderr,
 ): Promise<number> {
+  const sink = stdout instanceof OutputSink ? stdout : new OutputSink(stdout);
   let reader: C1zReader | undefined;
   try {
     reader = await C1zReader.open(args.file, {
       ...(args.syncId ? { syncId: args.syncId } : {}),
       ...(args.tempDir ? { tempDir: args.tempDir } : {}),
     });
-    const view = render(reader, args);
-    stdout.write(args.output === "json" ? `${JSON.stringify(view.json, null, 2)}\n` : view.table);
+    if (args.view === "stats") {
+      const stats = reader.stats();
+      await sink.write(
+        args.output === "json" ? `${JSON.stringify(stats, null, 2)}\n` : statsTable(stats),
+      );
+    } else {
+      const view = rowView(reader, args);
+      await (args.output === "json" ? writeJson(sink, view) : writeTable(sink, view));
+    }
+    await sink.flush();
     return 0;
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
+    await sink.flush().catch(() => {});
     stderr.write(
       `error: ${err instanceof C1zError ? message : `reading ${args.file}: ${message}`}\n`,
     );
-    return 1;
+    return exitCodeOf(err);
   } finally {
     reader?.close();
   }
 }
 
-interface Rendered {
-  readonly json: unknown;
-  readonly table: string;
+/** A view of rows: how to walk them (called once per pass), and their table and JSON forms. */
+interface RowView<T> {
+  /** The key of the JSON document's one array. */
+  readonly key: string;
+  readonly header: readonly string[];
+  readonly rows: () => Iterable<T>;
+  readonly cells: (row: T) => string[];
+  readonly json: (row: T) => unknown;
 }
 
-function render(reader: C1zReader, args: C1zCommandArgs): Rendered {
+/** Type-erased, so the switch below can return any row type. */
+type AnyRowView = RowView<never>;
+
+function rowView(reader: C1zReader, args: C1zCommandArgs): AnyRowView {
   const resourceTypeId = args.resourceType || undefined;
+  const view = <T>(v: RowView<T>) => v as unknown as AnyRowView;
   switch (args.view) {
-    case "resource-types": {
-      const types = reader
-        .resourceTypes()
-        .filter((t) => resourceTypeId === undefined || t.id === resourceTypeId);
-      return {
-        json: { resourceTypes: types.map((t) => messageJson(ResourceTypeSchema, t)) },
-        table: table(
-          ["ID", "Display Name", "Traits"],
-          types.map((t) => [t.id, t.displayName, t.traits.map(traitName).join(", ")]),
-        ),
-      };
-    }
-    case "resources": {
-      const resources = reader.resources(resourceTypeId ? { resourceTypeId } : {});
-      return {
-        json: { resources: resources.map((r) => messageJson(ResourceSchema, r)) },
-        table: table(
-          ["ID", "Display Name", "Resource Type", "Parent Resource"],
-          resources.map((r) => [
-            r.id?.resource ?? "",
-            r.displayName,
-            r.id?.resourceType ?? "",
-            r.parentResourceId
-              ? `${r.parentResourceId.resourceType}:${r.parentResourceId.resource}`
-              : "",
-          ]),
-        ),
-      };
-    }
-    case "entitlements": {
-      const entitlements = reader.entitlements(resourceTypeId ? { resourceTypeId } : {});
-      return {
-        json: { entitlements: entitlements.map((e) => messageJson(EntitlementSchema, e)) },
-        table: table(
-          ["ID", "Display Name", "Resource Type", "Resource ID", "Purpose"],
-          entitlements.map((e) => [
-            e.id,
-            e.displayName,
-            e.resource?.id?.resourceType ?? "",
-            e.resource?.id?.resource ?? "",
-            purposeName(e.purpose),
-          ]),
-        ),
-      };
-    }
-    case "grants": {
-      const grants = reader.grants({
-        ...(args.entitlement ? { entitlementId: args.entitlement } : {}),
-        ...(resourceTypeId ? { resourceTypeId } : {}),
+    case "resource-types":
+      return view({
+        key: "resourceTypes",
+        header: ["ID", "Display Name", "Traits"],
+        rows: () =>
+          reader
+            .resourceTypes()
+            .filter((t) => resourceTypeId === undefined || t.id === resourceTypeId),
+        cells: (t) => [t.id, t.displayName, t.traits.map(traitName).join(", ")],
+        json: (t) => messageJson(ResourceTypeSchema, t),
       });
-      return {
-        json: { grants: grants.map((g) => messageJson(GrantSchema, g)) },
-        table: table(
-          ["Entitlement", "Principal Type", "Principal ID"],
-          grants.map((g) => [
-            g.entitlement?.id ?? "",
-            g.principal?.id?.resourceType ?? "",
-            g.principal?.id?.resource ?? "",
-          ]),
-        ),
-      };
-    }
-    case "syncs": {
-      const runs = reader.syncs();
-      return {
-        json: { syncs: runs.map(syncJson) },
-        table: table(
-          ["ID", "Type", "Started", "Ended"],
-          runs.map((r) => [r.syncId, r.type, r.startedAt, r.endedAt ?? ""]),
-        ),
-      };
-    }
-    case "stats": {
-      const stats = reader.stats();
-      const rows: string[][] = [
-        ["resource_types", "", String(stats.counts.resourceTypes)],
-        ["resources", "", String(stats.counts.resources)],
-        ...Object.entries(stats.resourcesByType).map(([t, n]) => ["resources", t, String(n)]),
-        ["entitlements", "", String(stats.counts.entitlements)],
-        ...Object.entries(stats.entitlementsByType).map(([t, n]) => ["entitlements", t, String(n)]),
-        ["grants", "", String(stats.counts.grants)],
-        ...Object.entries(stats.grantsByType).map(([t, n]) => ["grants", t, String(n)]),
-      ];
-      return {
-        json: stats,
-        table: `Sync: ${stats.syncId ?? "(none)"}\n${table(["Kind", "Resource Type", "Count"], rows)}`,
-      };
-    }
+    case "resources":
+      return view({
+        key: "resources",
+        header: ["ID", "Display Name", "Resource Type", "Parent Resource"],
+        rows: () => reader.iterateResources(resourceTypeId ? { resourceTypeId } : {}),
+        cells: (r) => [
+          r.id?.resource ?? "",
+          r.displayName,
+          r.id?.resourceType ?? "",
+          r.parentResourceId
+            ? `${r.parentResourceId.resourceType}:${r.parentResourceId.resource}`
+            : "",
+        ],
+        json: (r) => messageJson(ResourceSchema, r),
+      });
+    case "entitlements":
+      return view({
+        key: "entitlements",
+        header: ["ID", "Display Name", "Resource Type", "Resource ID", "Purpose"],
+        rows: () => reader.iterateEntitlements(resourceTypeId ? { resourceTypeId } : {}),
+        cells: (e) => [
+          e.id,
+          e.displayName,
+          e.resource?.id?.resourceType ?? "",
+          e.resource?.id?.resource ?? "",
+          purposeName(e.purpose),
+        ],
+        json: (e) => messageJson(EntitlementSchema, e),
+      });
+    case "grants":
+      return view({
+        key: "grants",
+        header: ["Entitlement", "Principal Type", "Principal ID"],
+        rows: () =>
+          reader.iterateGrants({
+            ...(args.entitlement ? { entitlementId: args.entitlement } : {}),
+            ...(resourceTypeId ? { resourceTypeId } : {}),
+          }),
+        cells: (g) => [
+          g.entitlement?.id ?? "",
+          g.principal?.id?.resourceType ?? "",
+          g.principal?.id?.resource ?? "",
+        ],
+        json: (g) => messageJson(GrantSchema, g),
+      });
+    case "syncs":
+      return view({
+        key: "syncs",
+        header: ["ID", "Type", "Started", "Ended"],
+        rows: () => reader.syncs(),
+        cells: (r: SyncRun) => [r.syncId, r.type, r.startedAt, r.endedAt ?? ""],
+        json: syncJson,
+      });
+    case "stats":
+      throw new Error("internal: stats is not a row view");
+  }
+}
+
+function statsTable(stats: C1zStats): string {
+  const rows: string[][] = [
+    ["resource_types", "", String(stats.counts.resourceTypes)],
+    ["resources", "", String(stats.counts.resources)],
+    ...Object.entries(stats.resourcesByType).map(([t, n]) => ["resources", t, String(n)]),
+    ["entitlements", "", String(stats.counts.entitlements)],
+    ...Object.entries(stats.entitlementsByType).map(([t, n]) => ["entitlements", t, String(n)]),
+    ["grants", "", String(stats.counts.grants)],
+    ...Object.entries(stats.grantsByType).map(([t, n]) => ["grants", t, String(n)]),
+  ];
+  return `Sync: ${stats.syncId ?? "(none)"}\n${table(["Kind", "Resource Type", "Count"], rows)}`;
+}
+
+/**
+ * The JSON document `{"<key>": [ … ]}`, byte for byte what `JSON.stringify(doc, null, 2)` of the
+ * whole array prints, written one row at a time.
+ */
+async function writeJson(sink: OutputSink, view: AnyRowView): Promise<void> {
+  let first = true;
+  for (const row of view.rows()) {
+    if (sink.isClosed) return;
+    const item = JSON.stringify(view.json(row), null, 2).replace(/\n/g, "\n    ");
+    await sink.write(`${first ? `{\n  ${JSON.stringify(view.key)}: [\n` : ",\n"}    ${item}`);
+    first = false;
+  }
+  await sink.write(first ? `{\n  ${JSON.stringify(view.key)}: []\n}\n` : "\n  ]\n}\n");
+}
+
+/** An aligned table (see {@link table}): one pass for the column widths, one for the rows. */
+async function writeTable(sink: OutputSink, view: AnyRowView): Promise<void> {
+  const widths = view.header.map((h) => oneLine(h).length);
+  for (const row of view.rows()) {
+    view.cells(row).forEach((cell, i) => {
+      widths[i] = Math.max(widths[i] ?? 0, oneLine(cell).length);
+    });
+  }
+  await sink.write(tableLine(view.header, widths));
+  for (const row of view.rows()) {
+    if (sink.isClosed) return;
+    await sink.write(tableLine(view.cells(row), widths));
   }
 }
 
@@ -214,21 +259,20 @@ function purposeName(purpose: Entitlement_PurposeValue): string {
  * to their widest cell and separated by ` | `. Trailing spaces are trimmed.
  */
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const all = [header, ...rows].map((row) => row.map(oneLine));
-  const widths = header.map((_, i) => Math.max(...all.map((row) => (row[i] ?? "").length)));
-  return all
-    .map((row) =>
-      widths
-        .map((w, i) => (row[i] ?? "").padEnd(w))
-        .join(" | ")
-        .trimEnd(),
-    )
-    .map((line) => `${line}\n`)
-    .join("");
+  const widths = header.map((h) => oneLine(h).length);
+  for (const row of rows)
+    row.forEach((cell, i) => {
+      widths[i] = Math.max(widths[i] ?? 0, oneLine(cell).length);
+    });
+  return [header, ...rows].map((row) => tableLine(row, widths)).join("");
 }
 
-function oneLine(cell: string): string {
-  return cell.replace(/[\r\n\t]+/g, " ");
+/** One row of a table: cells padded to `widths`, joined by ` | `, end trimmed, newline. */
+function tableLine(row: readonly string[], widths: readonly number[]): string {
+  return `${widths
+    .map((w, i) => oneLine(row[i] ?? "").padEnd(w))
+    .join(" | ")
+    .trimEnd()}\n`;
 }
 
 /** `c1z FILE <view>` for the yargs harness. */
@@ -251,43 +295,55 @@ export const c1zCommand: CommandModule = {
         choices: REVIEW_FORMATS,
         default: "console" as const,
         describe: "Output format (markdown: diff, access and holders only)",
+      })
+      .option("c1z-temp-dir", {
+        type: "string",
+        describe:
+          "Where the file is unpacked while it is read (needs about 10 times its size) [default: the OS temporary directory]",
       }),
   handler: async (argv) => {
-    if (isReviewView(argv.view)) {
-      process.exitCode = await runReviewCommand(
+    const { sink, writer, release } = stdoutSink();
+    try {
+      if (isReviewView(argv.view)) {
+        process.exitCode = await runReviewCommand(
+          {
+            file: String(argv.file),
+            view: argv.view,
+            newer: optionalString(argv.newer),
+            from: optionalString(argv.from),
+            to: optionalString(argv.to),
+            user: optionalString(argv.user),
+            entitlement: optionalString(argv.entitlement),
+            syncId: optionalString(argv.syncId),
+            output: REVIEW_FORMATS.find((f) => f === argv.output) ?? "console",
+            tempDir: optionalString(argv.c1zTempDir),
+          },
+          writer,
+        );
+        return;
+      }
+      if (argv.output === "markdown") {
+        process.stderr.write(
+          `error: -o markdown is for the diff, access and holders views; use -o console or -o json with ${String(argv.view)}\n`,
+        );
+        process.exitCode = EXIT_BAD_INPUT;
+        return;
+      }
+      process.exitCode = await runC1zCommand(
         {
           file: String(argv.file),
-          view: argv.view,
-          newer: optionalString(argv.newer),
-          from: optionalString(argv.from),
-          to: optionalString(argv.to),
-          user: optionalString(argv.user),
+          view: argv.view as C1zView,
+          resourceType: optionalString(argv.resourceType),
           entitlement: optionalString(argv.entitlement),
           syncId: optionalString(argv.syncId),
-          output: REVIEW_FORMATS.find((f) => f === argv.output) ?? "console",
+          output: argv.output === "json" ? "json" : "console",
           tempDir: optionalString(argv.c1zTempDir),
         },
-        process.stdout,
+        sink,
       );
-      return;
+    } finally {
+      release();
     }
-    if (argv.output === "markdown") {
-      process.stderr.write("error: -o markdown is available for diff, access and holders\n");
-      process.exitCode = 2;
-      return;
-    }
-    process.exitCode = await runC1zCommand(
-      {
-        file: String(argv.file),
-        view: argv.view as C1zView,
-        resourceType: optionalString(argv.resourceType),
-        entitlement: optionalString(argv.entitlement),
-        syncId: optionalString(argv.syncId),
-        output: argv.output === "json" ? "json" : "console",
-        tempDir: optionalString(argv.c1zTempDir),
-      },
-      process.stdout,
-    );
   },
 };
 

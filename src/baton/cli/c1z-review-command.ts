@@ -2,8 +2,9 @@
  * The review views of `c1z`: `c1z FILE diff [--from ID] [--to ID]` and `c1z diff OLD NEW` (what
  * changed between two syncs), `c1z FILE access --user ID|EMAIL` (everything a user holds, and
  * how) and `c1z FILE holders --entitlement ID` (who holds it). All three stream their output;
- * `-o console|json|markdown`. Registered by c1z-command.ts; bad input exits 2, an unreadable file
- * or a name the sync does not hold exits 1, each with one `error:` line.
+ * `-o console|json|markdown`. Registered by c1z-command.ts; bad input (a missing flag, a file
+ * that is not a c1z, a name or sync the file does not hold) exits 2, a damaged file 1, each with
+ * one `error:` line (see exit-codes.ts).
  */
 import type { Options } from "yargs";
 import {
@@ -16,7 +17,8 @@ import { C1zError } from "../c1z/c1z-error.js";
 import { DiffInputError, runDiff } from "../c1z/diff/run-diff.js";
 import { openUnpacked } from "../c1z/unpacked-database.js";
 import { UsageError } from "../errors.js";
-import type { TextWriter } from "./c1z-command.js";
+import { EXIT_BAD_INPUT, exitCodeOf } from "./exit-codes.js";
+import type { TextWriter } from "./output-sink.js";
 import { bufferedWriter, StreamingTable } from "./stream-output.js";
 
 export const REVIEW_VIEWS = ["diff", "access", "holders"] as const;
@@ -75,10 +77,10 @@ export async function runReviewCommand(
   } catch (err) {
     out.flush();
     const message = err instanceof Error ? err.message : String(err);
-    const known = err instanceof C1zError || err instanceof NotInSyncError;
-    const usage = err instanceof DiffInputError || err instanceof UsageError;
-    stderr.write(`error: ${known || usage ? message : `reading ${args.file}: ${message}`}\n`);
-    return usage ? 2 : 1;
+    const named = err instanceof DiffInputError || err instanceof NotInSyncError;
+    const known = named || err instanceof C1zError || err instanceof UsageError;
+    stderr.write(`error: ${known ? message : `reading ${args.file}: ${message}`}\n`);
+    return named ? EXIT_BAD_INPUT : exitCodeOf(err);
   }
 }
 

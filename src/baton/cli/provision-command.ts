@@ -8,6 +8,7 @@
  * that write, or "nothing to do" when none is needed) is printed, nothing changes, and no
  * `--provisioning` is needed. Both rules live in run-or-plan.ts, shared with actions.
  */
+import type { JsonObject } from "@bufbuild/protobuf";
 import { ResourceDeactivatedSchema } from "../../gen/baton_seismic/v1/annotations_pb.js";
 import {
   GrantAlreadyExistsSchema,
@@ -15,13 +16,16 @@ import {
 } from "../../gen/c1/connector/v2/annotation_grant_pb.js";
 import { ResourceDoesNotExistSchema } from "../../gen/c1/connector/v2/annotation_resource_pb.js";
 import { has, pick } from "../annotations.js";
+import { C1zError } from "../c1z/c1z-error.js";
 import { C1zReader } from "../c1z/reader.js";
 import type { DryRunRecorder } from "../dry-run.js";
 import { UsageError } from "../errors.js";
 import { resourceKey } from "../ids.js";
-import { connectorClients, inProcessTransport } from "../sync/clients.js";
+import { connectorClients } from "../sync/clients.js";
+import { connectConnector } from "./connector-transport.js";
 import type { ConnectorDefinition } from "./definition.js";
 import { jsonObjectFlag } from "./json-flag.js";
+import { suggestion } from "./resolve-config.js";
 import type { RunContext } from "./run-context.js";
 import { runOrPlan } from "./run-or-plan.js";
 
@@ -87,6 +91,53 @@ export async function provisionCommand(def: ConnectorDefinition, ctx: RunContext
   );
 }
 
+/** The flags that carry account fields the creation schema names, instead of the profile. */
+const FIELD_FLAGS: Record<string, { key: string; flag: string }> = {
+  login: { key: "createAccountLogin", flag: "--create-account-login" },
+  email: { key: "createAccountEmail", flag: "--create-account-email" },
+};
+
+/**
+ * Checks an account request against the connector's account creation schema before anything is
+ * sent: an unknown profile key is refused naming the keys there are (a misspelt `given_name`
+ * would otherwise create the account without a name), and a required field that is missing is
+ * named by its flag (`--create-account-email`) rather than as `invalid AccountInfo.emails`.
+ * A connector without a schema accepts any keys.
+ */
+export function checkAccountFields(
+  profile: JsonObject,
+  c: Record<string, unknown>,
+  fieldMap:
+    | Record<string, { required: boolean; displayName: string; description: string }>
+    | undefined,
+): void {
+  if (!fieldMap || Object.keys(fieldMap).length === 0) return;
+  const keys = Object.keys(fieldMap);
+  for (const key of Object.keys(profile)) {
+    if (keys.includes(key)) continue;
+    throw new UsageError(
+      `--create-account-profile: unknown key "${key}"${suggestion(key, keys)}; the keys are ${keys.join(", ")}`,
+    );
+  }
+  for (const [key, field] of Object.entries(fieldMap)) {
+    if (!field.required) continue;
+    const viaFlag = FIELD_FLAGS[key];
+    const value = (viaFlag ? c[viaFlag.key] : undefined) ?? profile[key];
+    if (typeof value === "string" ? value.trim() !== "" : value !== undefined && value !== null)
+      continue;
+    throw new UsageError(
+      viaFlag
+        ? `${viaFlag.flag} is required to create an account (${about(field)}); the "${key}" key of --create-account-profile works too`
+        : `--create-account-profile needs the key "${key}" (${about(field)})`,
+    );
+  }
+}
+
+/** A schema field in words: its description without the final stop, else its name. */
+function about(field: { displayName: string; description: string }): string {
+  return (field.description || field.displayName).replace(/\.$/, "");
+}
+
 /** Runs one operation, handing each result line to `out`; `dryRun` goes to the connector. */
 async function runOperation(
   def: ConnectorDefinition,
@@ -96,12 +147,11 @@ async function runOperation(
   dryRun?: DryRunRecorder,
 ): Promise<number> {
   const c = ctx.config;
-  const instance = await def.create(c, {
-    logger: ctx.logger,
-    scrubber: ctx.scrubber,
+  const { transport, instance } = await connectConnector(def, ctx, {
+    provisioning: true,
     ...(dryRun ? { dryRun } : {}),
   });
-  const clients = connectorClients(inProcessTransport(instance.connector, { provisioning: true }));
+  const clients = connectorClients(transport);
   try {
     if (op === "create-account") {
       const profile = jsonObjectFlag(
@@ -109,6 +159,8 @@ async function runOperation(
         c.createAccountProfile,
         '{"given_name":"Ada"}',
       );
+      const metadata = await clients.connector.getMetadata({});
+      checkAccountFields(profile, c, metadata.metadata?.accountCreationSchema?.fieldMap);
       const login =
         (c.createAccountLogin as string | undefined) ?? (profile.login as string | undefined);
       const email =
@@ -154,7 +206,11 @@ async function runOperation(
       );
       return 0;
     }
-    const reader = await C1zReader.open(String(c.file));
+    const reader = await C1zReader.open(String(c.file)).catch((e: unknown) => {
+      if (!(e instanceof C1zError)) throw e;
+      const hint = e.code === "not-found" ? "; run a sync into it first" : "";
+      throw new C1zError(e.code, `--file (BATON_FILE): ${e.message}${hint}`, { cause: e });
+    });
     try {
       if (op === "grant") {
         const eid = need(c, "grantEntitlement", "--grant-entitlement", "with --grant-principal");
@@ -200,6 +256,6 @@ async function runOperation(
       reader.close();
     }
   } finally {
-    await instance.close();
+    await instance?.close();
   }
 }

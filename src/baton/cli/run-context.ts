@@ -3,13 +3,16 @@
  * secret scrubbing, and turn failures into one clear line and an exit code.
  */
 import { Code, ConnectError } from "@connectrpc/connect";
+import { C1zError } from "../c1z/c1z-error.js";
 import { UsageError } from "../errors.js";
 import { SyncCallError } from "../sync/call-with-retry.js";
 import type { ConnectorDefinition } from "./definition.js";
+import { exitCodeOf } from "./exit-codes.js";
 import { camelName, type Field } from "./fields.js";
 import { createLogger, type Logger, SecretScrubber } from "./logger.js";
 import { resolveConfig } from "./resolve-config.js";
 import { standardFields } from "./standard-fields.js";
+import { unknownBatonVariables } from "./unknown-env.js";
 
 export interface RunContext {
   config: Record<string, unknown>;
@@ -40,6 +43,11 @@ export function makeRunContext(
     (values.logFormat as "json" | "console" | undefined) ??
     (process.stderr.isTTY ? "console" : "json");
   const logger = createLogger({ level: String(values.logLevel ?? "info"), format, scrubber });
+  for (const { name, hint } of unknownBatonVariables(env, fields))
+    logger.warn(
+      { variable: name },
+      `${name} is not a setting of ${def.name}${hint}; it is ignored`,
+    );
   // Where each setting came from, for "why is it using that value?"; secrets show as a marker.
   logger.debug(
     {
@@ -59,49 +67,49 @@ export function makeRunContext(
 }
 
 /**
- * Prints a failure as one line on stderr and returns the exit code. User errors never show a
- * stack; other errors show one only at debug level.
+ * Prints a failure as one line on stderr and returns the exit code (see exit-codes.ts). No stack
+ * is ever printed as text: with `--log-level debug` (`logger` given) the cause chain, with the
+ * innermost stack frames, follows as one log record whose `causes` and `stack` fields hold them,
+ * so JSON logs stay JSON.
  */
-export function reportFailure(err: unknown, scrubber: SecretScrubber, debug: boolean): number {
+export function reportFailure(err: unknown, scrubber: SecretScrubber, logger?: Logger): number {
   const write = (s: string) => process.stderr.write(`${scrubber.scrub(s)}\n`);
-  let code = 1;
-  if (err instanceof UsageError) {
-    write(`error: ${err.message}`);
-    code = err.exitCode;
-  } else if (err instanceof SyncCallError) {
+  const code = exitCodeOf(err);
+  if (err instanceof UsageError || err instanceof C1zError || err instanceof SyncCallError) {
     write(`error: ${err.message}`);
   } else if (err instanceof ConnectError) {
     write(`error: ${Code[err.code]}: ${err.rawMessage}`);
   } else {
     write(`error: ${err instanceof Error ? err.message : String(err)}`);
-    if (debug && err instanceof Error && err.stack) write(err.stack);
   }
-  // At debug level the chain of causes says where a user-facing message came from.
-  if (debug) for (const line of causeLines(err)) write(`  ${line}`);
+  if (logger && !(err instanceof UsageError)) {
+    const { causes, stack } = causeChain(err);
+    logger.debug({ causes, stack }, "cause chain of the error above");
+  }
   return code;
 }
 
-/** `caused by: …` lines for each cause below `err` (stack of the innermost only). */
-function causeLines(err: unknown): string[] {
-  const lines: string[] = [];
+/** Each cause below `err` (`[code] message`, repeats left out) and the innermost's stack frames. */
+export function causeChain(err: unknown): { causes: string[]; stack: string[] } {
+  const causes: string[] = [];
+  let stack: string[] = [];
   let shown = err instanceof Error ? err.message : String(err);
-  let e = (err as { cause?: unknown } | null)?.cause;
+  let e: unknown = err;
   for (let depth = 0; e !== undefined && e !== null && depth < 8; depth++) {
-    const code = (e as { code?: unknown }).code;
-    const message = e instanceof Error ? e.message : String(e);
-    // Wrappers often repeat their cause's message; only new information is worth a line.
-    if (!shown.includes(message))
-      lines.push(`caused by: ${code !== undefined ? `[${String(code)}] ` : ""}${message}`);
-    shown = message;
-    const next = (e as { cause?: unknown }).cause;
-    if ((next === undefined || next === null) && e instanceof Error && e.stack)
-      lines.push(
-        ...e.stack
-          .split("\n")
-          .slice(1, 6)
-          .map((l) => l.trim()),
-      );
-    e = next;
+    if (depth > 0) {
+      const code = (e as { code?: unknown }).code;
+      const message = e instanceof Error ? e.message : String(e);
+      // Wrappers often repeat their cause's message; only new information is worth an entry.
+      if (!shown.includes(message))
+        causes.push(`${code !== undefined ? `[${String(code)}] ` : ""}${message}`);
+      shown = message;
+    }
+    if (e instanceof Error && e.stack)
+      stack = e.stack
+        .split("\n")
+        .slice(1, 9)
+        .map((l) => l.trim());
+    e = (e as { cause?: unknown }).cause;
   }
-  return lines;
+  return { causes, stack };
 }

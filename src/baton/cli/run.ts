@@ -10,6 +10,7 @@ import { actionCommand, wantsAction } from "./action-command.js";
 import { c1zCommand } from "./c1z-command.js";
 import { rewriteC1zDiff } from "./c1z-review-command.js";
 import type { ConnectorDefinition } from "./definition.js";
+import { EXIT_BAD_INPUT } from "./exit-codes.js";
 import { type HealthArgs, healthBuilder, healthCommand } from "./health-command.js";
 import { SecretScrubber } from "./logger.js";
 import { provisionCommand, wantsProvisioning } from "./provision-command.js";
@@ -18,6 +19,7 @@ import { allFields, makeRunContext, type RunContext, reportFailure } from "./run
 import { capabilitiesDocument, configDocument } from "./schema-commands.js";
 import { serveCommand } from "./serve-command.js";
 import { serviceCommand, wantsServiceMode } from "./service-command.js";
+import { installDefaultStop } from "./stop-signals.js";
 import { refuseUnsupported, syncCommand } from "./sync-command.js";
 import { targetedSyncCommand, wantsTargetedSync } from "./targeted-sync-command.js";
 import { typedFlags, yargsOptions } from "./yargs-options.js";
@@ -35,11 +37,7 @@ async function withContext(
     refuseUnsupported(ctx.config);
     process.exitCode = await action(ctx, controller.signal);
   } catch (e) {
-    process.exitCode = reportFailure(
-      e,
-      ctx?.scrubber ?? new SecretScrubber(),
-      ctx?.config.logLevel === "debug",
-    );
+    process.exitCode = reportFailure(e, ctx?.scrubber ?? new SecretScrubber(), ctx?.logger);
   }
 }
 
@@ -62,21 +60,28 @@ function defaultCommand(
 
 /** Parses `args` and runs the chosen command; sets `process.exitCode`. */
 export async function runCli(def: ConnectorDefinition, args: readonly string[]): Promise<void> {
+  // As PID 1 (a container without an init) a signal without a handler is ignored.
+  installDefaultStop();
   const fields = allFields(def);
   // The configuration flags belong to the commands that use them, so `simulate`, `c1z` and the
   // schema commands show (and accept) only their own.
   const options = yargsOptions(fields);
   const withOptions = (y: Argv) => y.options(options);
+  // The logging flags are global: every subcommand (`c1z`, `simulate`, …) accepts them.
+  const logging = yargsOptions(fields.filter((f) => f.group === "Logging"));
   const parsed = rewriteC1zDiff(args);
   if (!Array.isArray(parsed)) {
     process.stderr.write(`error: ${parsed.usage}\n`);
-    process.exitCode = 2;
+    process.exitCode = EXIT_BAD_INPUT;
     return;
   }
   let cli: Argv = yargs(parsed)
     .scriptName(def.name)
     .usage(`$0 [command] [flags]\n\n${def.description}`)
     .version(def.version)
+    .options(
+      Object.fromEntries(Object.entries(logging).map(([k, o]) => [k, { ...o, global: true }])),
+    )
     .strict()
     .wrap(Math.min(110, process.stdout.columns || 110))
     .command(
@@ -103,7 +108,7 @@ export async function runCli(def: ConnectorDefinition, args: readonly string[]):
       "health",
       "Probe a running `serve` with grpc.health.v1.Health/Check: prints SERVING and exits 0, else exits 1 saying why",
       (y) => healthBuilder(withOptions(y)),
-      (argv) => withContext(def, argv, (ctx) => healthCommand(ctx, argv as HealthArgs)),
+      (argv) => withContext(def, argv, (ctx) => healthCommand(ctx.config, argv as HealthArgs)),
     )
     .command(
       "capabilities",
@@ -123,16 +128,25 @@ export async function runCli(def: ConnectorDefinition, args: readonly string[]):
     )
     .command(c1zCommand);
   for (const c of def.commands ?? []) cli = cli.command(c);
+  const commandNames = [
+    "serve",
+    "health",
+    "capabilities",
+    "config",
+    "c1z",
+    ...(def.commands ?? []).map((c) => String(c.command ?? "").split(" ")[0] ?? ""),
+  ];
   await cli
     .fail((msg, err) => {
       // yargs' own parse errors (YError) are user mistakes too; anything else is a bug: rethrow.
       if (err && !(err instanceof UsageError) && err.name !== "YError") throw err;
       process.stderr.write(
-        `error: ${usageMessage(err?.message ?? msg, args, fields)}\nRun \`${def.name} --help\` for the flags.\n`,
+        `error: ${usageMessage(err?.message ?? msg, args, fields, commandNames)}\nRun \`${def.name} --help\` for the flags.\n`,
       );
       process.exit(2);
     })
     .help()
+    .alias("help", "h")
     .parseAsync();
 }
 
@@ -145,6 +159,7 @@ export function usageMessage(
   msg: string,
   args: readonly string[],
   fields: readonly { name: string }[],
+  commands: readonly string[] = [],
 ): string {
   const missing = /^Not enough arguments following: (.+)$/.exec(msg);
   if (missing?.[1]) return `--${missing[1]} needs a value`;
@@ -161,9 +176,17 @@ export function usageMessage(
       const typed = args.some(
         (a) => a === `--${name}` || a.startsWith(`--${name}=`) || a === `-${name}`,
       );
-      return typed
-        ? `unknown flag ${name.length === 1 ? "-" : "--"}${name}${suggestion(name, names, "--")}`
-        : `unknown command or argument "${name}"`;
+      if (!typed) return `unknown command or argument "${name}"`;
+      const flag = `${name.length === 1 ? "-" : "--"}${name}`;
+      // A flag of another command: say so, rather than suggest the very flag that was typed.
+      if (names.includes(name))
+        return `${flag} is not a flag of \`${commandOf(args, commands)}\`; see its --help`;
+      return `unknown flag ${flag}${suggestion(name, names, "--")}`;
     })
     .join("; ");
+}
+
+/** The subcommand `args` run (the first word that is not a flag), for messages. */
+function commandOf(args: readonly string[], commands: readonly string[]): string {
+  return args.find((a) => commands.includes(a)) ?? "the default command";
 }

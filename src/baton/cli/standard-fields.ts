@@ -1,7 +1,7 @@
 /**
- * The standard Baton flags (spec §11.2) this runtime supports, plus the sidecar and remote-sync
- * flags of this project and those of ConductorOne service mode. Connector-specific fields are
- * appended by each connector.
+ * The standard Baton flags this runtime supports, plus the sidecar and remote-sync flags of this
+ * project and those of ConductorOne service mode. Connector-specific fields are appended by each
+ * connector.
  */
 import type { Field } from "./fields.js";
 

@@ -3,7 +3,7 @@
  * chunks (a diff writes one line per change), and an aligned table that prints as rows arrive,
  * its column widths taken from the first page of rows.
  */
-import type { TextWriter } from "./c1z-command.js";
+import type { TextWriter } from "./output-sink.js";
 
 const CHUNK = 64 * 1024;
 
@@ -77,6 +77,7 @@ export class StreamingTable {
   }
 }
 
-function oneLine(cell: string): string {
+/** A table cell on one line: line breaks and tabs become a space. */
+export function oneLine(cell: string): string {
   return cell.replace(/[\r\n\t]+/g, " ");
 }

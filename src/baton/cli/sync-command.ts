@@ -1,23 +1,25 @@
 /**
  * The default command: a one-shot sync into `--file`, of this process's connector (through an
  * in-memory transport) or of a remote one (`--connector-addr`). The previous file is replaced only
- * when the sync finishes; a failed or killed sync resumes on the next run.
+ * when the sync finishes; a failed or killed sync resumes on the next run. SIGTERM or SIGINT
+ * stops it cleanly: no further calls, fetched pages stored with their checkpoint, one line
+ * saying it will resume, exit 143 or 130.
  */
 import { statSync } from "node:fs";
-import type { Transport } from "@connectrpc/connect";
+import { C1zError } from "../c1z/c1z-error.js";
 import { C1zReader } from "../c1z/reader.js";
 import type { SyncStore } from "../c1z/store.js";
 import { openSyncStore } from "../c1z/threaded-store.js";
 import { UsageError } from "../errors.js";
 import { SyncCallError } from "../sync/call-with-retry.js";
-import { connectorClients, inProcessTransport } from "../sync/clients.js";
-import { remoteTransport } from "../sync/remote-transport.js";
+import { connectorClients } from "../sync/clients.js";
 import { runSync, type SyncResult } from "../sync/syncer.js";
-import type { ConnectorDefinition, ConnectorInstance } from "./definition.js";
-import { probeHealth } from "./health-probe.js";
+import { connectConnector } from "./connector-transport.js";
+import type { ConnectorDefinition } from "./definition.js";
 import { stderrLine } from "./live-line.js";
 import { ProgressReporter, type TypeCounts } from "./progress.js";
 import type { RunContext } from "./run-context.js";
+import { untilStopped } from "./stop-signals.js";
 
 /** Runs a sync and prints its summary; returns the exit code. */
 export async function syncCommand(
@@ -25,22 +27,28 @@ export async function syncCommand(
   ctx: RunContext,
   signal: AbortSignal,
 ): Promise<number> {
+  // Pages fetched before a signal are stored with their checkpoint (runSync flushes them, the
+  // store's abandon commits what the writer thread holds), so the next run resumes.
+  return untilStopped((stopped) => syncUntilStopped(def, ctx, stopped), {
+    parent: signal,
+    logger: ctx.logger,
+    file: String(ctx.config.file),
+    message: (received) =>
+      `sync interrupted by ${received}: what was fetched is stored; the next run with the same --file resumes where this one stopped`,
+  });
+}
+
+async function syncUntilStopped(
+  def: ConnectorDefinition,
+  ctx: RunContext,
+  signal: AbortSignal,
+): Promise<number> {
   const c = ctx.config;
   const file = String(c.file);
-  let instance: ConnectorInstance | undefined;
-  let transport: Transport;
-  if (c.connectorAddr) {
-    const remote = {
-      address: String(c.connectorAddr),
-      ...(c.tlsClientCa ? { caFile: String(c.tlsClientCa) } : {}),
-      ...(c.tlsCert ? { certFile: String(c.tlsCert) } : {}),
-      ...(c.tlsKey ? { keyFile: String(c.tlsKey) } : {}),
-    };
-    transport = remoteTransport(remote);
-    await checkReachable(remote);
-  } else {
-    instance = await def.create(c, { logger: ctx.logger, scrubber: ctx.scrubber });
-    transport = inProcessTransport(instance.connector, { provisioning: false });
+  const { transport, instance } = await connectConnector(def, ctx, { provisioning: false });
+  if (signal.aborted) {
+    await instance?.close();
+    throw signal.reason;
   }
   const connector = instance?.connector;
   const live = process.stderr.isTTY && ctx.format === "console" ? stderrLine : undefined;
@@ -52,7 +60,11 @@ export async function syncCommand(
   let result: SyncResult;
   let store: SyncStore | undefined;
   try {
-    store = await openSyncStore(file);
+    store = await openSyncStore(file).catch((e: unknown) => {
+      throw e instanceof C1zError
+        ? new C1zError(e.code, `--file (BATON_FILE): ${e.message}`, { cause: e })
+        : e;
+    });
     result = await runSync(connectorClients(transport), store, {
       concurrency: Number(c.workers ?? 4),
       checkpointIntervalMs: Number(c.checkpointIntervalMs ?? 1000),
@@ -127,27 +139,6 @@ async function typeCounts(
   }
 }
 
-/**
- * Fails fast when `--connector-addr` cannot be reached: the syncer retries Unavailable without
- * limit (as the Go syncer does), which is right mid-sync but would hang on a wrong address. A
- * server that answers at all (even NOT_SERVING, or without the health service) is good enough.
- */
-async function checkReachable(remote: {
-  address: string;
-  caFile?: string;
-  certFile?: string;
-  keyFile?: string;
-}): Promise<void> {
-  const r = await probeHealth({ ...remote, timeoutMs: 10_000 });
-  if (r.ok || !["UNREACHABLE", "TLS", "TIMEOUT"].includes(r.status)) return;
-  throw new UsageError(`--connector-addr (BATON_CONNECTOR_ADDR): ${r.message}`, 1);
-}
-
-/**
- * Validates the in-process connector once before the sync, so an unreachable host or a refused
- * credential ends the run with the connector's own message: the syncer would retry an
- * Unavailable Validate without limit (right mid-sync, a hang at start-up).
- */
 /** Refuses flags this connector accepts for compatibility but cannot honour. */
 export function refuseUnsupported(c: Record<string, unknown>): void {
   if (c.ticketing)

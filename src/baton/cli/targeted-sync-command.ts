@@ -2,7 +2,8 @@
  * The one-shot partial sync: `--sync-resources TYPE:ID,…` adds a `partial` sync run to `--file`
  * holding just those resources, their children, entitlements and grants, with the latest
  * finished full sync of the file as its parent, as the Go CLI does. A new file holds only that
- * run. A failed partial sync leaves the file as it was.
+ * run. A failed partial sync leaves the file as it was; so does SIGTERM or SIGINT, which stops it
+ * cleanly (no further calls, the working copy removed, one line, exit 143 or 130).
  */
 import { C1zStore } from "../c1z/store.js";
 import { UsageError } from "../errors.js";
@@ -11,13 +12,28 @@ import { parseSyncTargets } from "../sync/target-ids.js";
 import { runTargetedSync } from "../sync/targeted-sync.js";
 import type { ConnectorDefinition } from "./definition.js";
 import type { RunContext } from "./run-context.js";
+import { untilStopped } from "./stop-signals.js";
 
 /** Whether the configuration asks for a partial sync. */
 export function wantsTargetedSync(c: Record<string, unknown>): boolean {
   return Array.isArray(c.syncResources) && c.syncResources.length > 0;
 }
 
-export async function targetedSyncCommand(
+export function targetedSyncCommand(
+  def: ConnectorDefinition,
+  ctx: RunContext,
+  signal: AbortSignal,
+): Promise<number> {
+  return untilStopped((stopped) => targetedSync(def, ctx, stopped), {
+    parent: signal,
+    logger: ctx.logger,
+    file: String(ctx.config.file),
+    message: (received) =>
+      `partial sync interrupted by ${received}: nothing was stored; --file is as it was`,
+  });
+}
+
+async function targetedSync(
   def: ConnectorDefinition,
   ctx: RunContext,
   signal: AbortSignal,

@@ -1,5 +1,5 @@
 /**
- * Action tasks (spec/baton-service-mode.md §6): list and get action schemas, invoke an action and
+ * Action tasks: list and get action schemas, invoke an action and
  * ask for its status, through the connector's own ActionService. Unlike provisioning, a failed
  * action call is retryable; an invoked action that reports BATON_ACTION_STATUS_FAILED is a
  * retryable failure whose message is the response's `error` field.

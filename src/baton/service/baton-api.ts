@@ -1,6 +1,6 @@
 /**
  * The calls service mode makes to `c1.connectorapi.baton.v1.BatonService`, each stamped with the
- * host id (spec/baton-service-mode.md §3-4). Durations become milliseconds here, so the loops
+ * host id, as the Go SDK stamps them. Durations become milliseconds here, so the loops
  * above deal in numbers. FinishTask runs on its own timeout, detached from the task's
  * cancellation, so a cancelled task can still be reported.
  */

@@ -1,5 +1,5 @@
 /**
- * ConductorOne's connector credentials (spec/baton-service-mode.md §2): the client id
+ * ConductorOne's connector credentials: the client id
  * `<clientName>@<tokenHost>/<useCase>` and the client secret
  * `secret-token:conductorone.com:v1:<base64url(Ed25519 private JWK)>`. Both are parsed before any
  * network traffic, so a pasted value with a typo fails at start-up with one line naming the

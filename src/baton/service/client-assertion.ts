@@ -1,6 +1,6 @@
 /**
  * The signed JWT a connector presents to ConductorOne's token endpoint (OAuth 2 client
- * credentials with `private_key_jwt`, spec/baton-service-mode.md §2.3): an EdDSA compact JWS
+ * credentials with `private_key_jwt`, as the Go SDK signs it): an EdDSA compact JWS
  * whose protected header is exactly `alg` and a 16-byte hex `nonce` (plus `kid` when the JWK has
  * one), and whose claims are `iss = sub = client id`, `aud` = the token host without its port as
  * a JSON string, and integer `iat`, `exp = iat + 120`, `nbf = iat − 120`.

@@ -1,6 +1,6 @@
 /**
  * Event-feed and ticketing tasks, routed to the connector's EventService and TicketsService
- * (spec/baton-service-mode.md §6). This connector has no feeds or ticketing, so these answer with
+ * (the Go SDK's task kinds). This connector has no feeds or ticketing, so these answer with
  * its empty list or its "not enabled" error, but they are always finished: Go leaves a failed
  * event-feed task unfinished, which C1 only learns about by timing out.
  */

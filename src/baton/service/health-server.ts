@@ -1,5 +1,5 @@
 /**
- * The HTTP health endpoints of service mode (spec/baton-service-mode.md §9), for orchestrator
+ * The HTTP health endpoints of service mode, for orchestrator
  * probes: `/live` answers 200 `alive` while the process runs, `/ready` 200 `ready` once the
  * connector is up, and `/health` runs the connector's Validate (30 s timeout) and answers 200
  * `{"status":"healthy",…}` or 503 `{"status":"unhealthy",…}` with the reason. It starts only

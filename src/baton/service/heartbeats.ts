@@ -1,5 +1,5 @@
 /**
- * Heartbeats of a running sync (spec/baton-service-mode.md §5.4). The first is sent before any
+ * Heartbeats of a running sync. The first is sent before any
  * connector work and decides whether the task starts at all; the rest follow `next_heartbeat`
  * (0 means 30 s, clamped to 1 s .. 5 min) until the task ends. `cancelled` stops the task; so do
  * 10 cycles without a successful beat (9 failures are tolerated, the 10th cycle cancels without

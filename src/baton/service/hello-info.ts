@@ -1,5 +1,5 @@
 /**
- * What a connector tells ConductorOne about itself in `Hello` (spec/baton-service-mode.md §4):
+ * What a connector tells ConductorOne about itself in `Hello`:
  * its build (language version, package, version) and the host it runs on. Every OS field is
  * filled, with the Go SDK's fallbacks (`unknown`, `none`, the OS for the platform), because C1
  * shows them to operators and older C1 validation refused empty ones.

@@ -1,5 +1,5 @@
 /**
- * The GetTask loop (spec/baton-service-mode.md §5.2). A free task slot is taken before asking, so
+ * The GetTask loop. A free task slot is taken before asking, so
  * the connector never claims work it cannot start; a task runs concurrently and gives its slot
  * back when done. After every answer the loop waits `next_poll` (clamped to 0 .. 5 min), even
  * when work just arrived; after the n-th failure in a row it waits n² seconds, at most 60.

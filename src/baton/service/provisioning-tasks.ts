@@ -1,5 +1,5 @@
 /**
- * Provisioning tasks (spec/baton-service-mode.md §6): grant, revoke, create account, create and
+ * Provisioning tasks: grant, revoke, create account, create and
  * delete resource, rotate and issue credentials. Each checks that the task carries what the call
  * needs (a malformed task never reaches the connector), calls the connector's own service through
  * the in-process clients, and finishes with `Any(<response>)` and its annotations. Every failure

@@ -1,5 +1,5 @@
 /**
- * Service mode's host: the connector run under ConductorOne (spec/baton-service-mode.md). It
+ * Service mode's host: the connector run under ConductorOne, as the Go SDK runs it. It
  * connects with the client credentials, says Hello with the connector's metadata, starts the
  * health endpoints if asked, then polls for tasks and runs each through the same in-process
  * services, syncer and c1z writer as `serve` and the one-shot CLI. One log line marks each

@@ -1,5 +1,5 @@
 /**
- * The start-up Hello (spec/baton-service-mode.md §5.1): retried after 1, 2, 4 … s (at most
+ * The start-up Hello: retried after 1, 2, 4 … s (at most
  * 5 min apart, without limit) while ConductorOne is only briefly unavailable, and given up at once
  * when it can never succeed: refused credentials or a refused Hello, and, unlike Go, a control
  * plane that cannot be reached at all or whose certificate is not trusted. Each of those ends the

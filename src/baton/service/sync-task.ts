@@ -1,5 +1,5 @@
 /**
- * The `sync_full` task (spec/baton-service-mode.md §7): heartbeat first, then the same syncer as
+ * The `sync_full` task: heartbeat first, then the same syncer as
  * the one-shot CLI into a fresh c1z in the temp dir, upload it, and delete it. The task's options
  * pick the sync: targeted resources give a partial sync (replaced by `--sync-resources`),
  * `skip_entitlements_and_grants` a resources-only one, `sync_resource_type_ids` (else

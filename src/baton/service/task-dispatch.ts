@@ -1,5 +1,5 @@
 /**
- * Which handler runs a task (spec/baton-service-mode.md §6), by the task's oneof case. A `hello`
+ * Which handler runs a task by the task's oneof case. A `hello`
  * task answers with Hello and is never finished; types without a handler (`event_feed`,
  * `create_sync_diff`, `compact_syncs`, or a case this build does not know) finish at once with
  * Unknown "unsupported task type", retryable, as Go finishes them, so none is left hanging.

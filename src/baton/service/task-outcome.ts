@@ -1,5 +1,5 @@
 /**
- * What a task handler ends with, and how it becomes `FinishTask` (spec/baton-service-mode.md §8):
+ * What a task handler ends with, and how it becomes `FinishTask`:
  * success carries `Any(<connector response>)` and the response's annotations (nothing for a
  * sync); failure carries the gRPC status (code, message, details) and `non_retryable`, the task's
  * verdict. Some tasks end without a report (`hello`, a sync whose first heartbeat failed).

@@ -1,5 +1,5 @@
 /**
- * Access tokens for ConductorOne's API (spec/baton-service-mode.md §2.3): a form POST to
+ * Access tokens for ConductorOne's API: a form POST to
  * `https://<host>/auth/v1/token` with a freshly signed client assertion. A token is reused until
  * 10 s before it expires; minting is serialized, so many RPCs at once cause one request. The
  * token call itself is never retried: its failure is classified so start-up can say what to fix

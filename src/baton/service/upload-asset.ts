@@ -1,5 +1,5 @@
 /**
- * Uploads a finished c1z to ConductorOne (spec/baton-service-mode.md §7 step 5): the SHA-256 of
+ * Uploads a finished c1z to ConductorOne: the SHA-256 of
  * the whole file first, then one `UploadAsset` stream of metadata, consecutive 512 KiB data
  * chunks (the last holds the rest) and `eof` with the 32-byte checksum. Up to 3 attempts, after
  * waits of 0 s and 1 s, each re-reading the file from the start.

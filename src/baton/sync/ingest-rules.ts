@@ -1,5 +1,5 @@
 /**
- * What the syncer checks on every row it stores (spec §8.2, §8.5): resources of user, group,
+ * What the syncer checks on every row it stores: resources of user, group,
  * role, app and secret types must carry their trait, no connector may emit the SDK-reserved
  * BatonID, and rows that point at types that were not synced are dropped, as the Go syncer does.
  */

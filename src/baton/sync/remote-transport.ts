@@ -2,10 +2,10 @@
  * A gRPC transport to a connector served elsewhere (`--connector-addr HOST:PORT`): plaintext h2c
  * to a loopback address, TLS when a CA is given, and mTLS when a client certificate is given too.
  */
-import { readFileSync } from "node:fs";
 import type { Transport } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { UsageError } from "../errors.js";
+import { readClientTlsFiles } from "../tls.js";
 
 export interface RemoteOptions {
   /** HOST:PORT of the connector's gRPC server. */
@@ -15,14 +15,6 @@ export interface RemoteOptions {
   /** PEM client certificate and key for mTLS. */
   certFile?: string;
   keyFile?: string;
-}
-
-function readPem(path: string, flag: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch {
-    throw new UsageError(`${flag}: cannot read "${path}"`);
-  }
 }
 
 /** Builds the transport; bad flags give a UsageError naming them. */
@@ -37,12 +29,6 @@ export function remoteTransport(o: RemoteOptions): Transport {
   return createGrpcTransport({
     baseUrl: `${tls ? "https" : "http"}://${o.address}`,
     readMaxBytes: 64 * 1024 * 1024,
-    nodeOptions: tls
-      ? {
-          ...(o.caFile ? { ca: readPem(o.caFile, "--tls-client-ca") } : {}),
-          ...(o.certFile ? { cert: readPem(o.certFile, "--tls-cert") } : {}),
-          ...(o.keyFile ? { key: readPem(o.keyFile, "--tls-key") } : {}),
-        }
-      : {},
+    nodeOptions: tls ? readClientTlsFiles(o) : {},
   });
 }

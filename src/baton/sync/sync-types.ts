@@ -42,7 +42,7 @@ export interface SyncResult {
   pages: number;
 }
 
-/** Stops a sync whose warnings pile up (spec §8.4): more than 10 and over 10% of actions. */
+/** Stops a sync whose warnings pile up: more than 10 and over 10% of actions. */
 export class TooManyWarningsError extends Error {
   override name = "TooManyWarningsError";
 }

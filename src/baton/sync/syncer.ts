@@ -298,7 +298,7 @@ class SyncRun {
     );
   }
 
-  /** One entitlement per stored resource of the type, per template (spec §3.4). */
+  /** One entitlement per stored resource of the type, per template. */
   private expandTemplates(typeId: string, templates: readonly Entitlement[]): void {
     let after = 0;
     for (;;) {

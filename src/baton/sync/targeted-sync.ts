@@ -1,5 +1,5 @@
 /**
- * A targeted (partial) sync (spec/baton-protocol.md §8.3): a new `partial` sync run holding only
+ * A targeted (partial) sync, as the Go SDK's syncer makes it: a new `partial` sync run holding only
  * the named resources, the children they declare, and their entitlements and grants. It lists
  * the resource types, then for each target calls GetResource (NotFound or Unimplemented skips the
  * target, as in Go), lists its child resources, its entitlements and its grants, and fetches any

@@ -105,11 +105,7 @@ export function doctorCommand(def: ConnectorDefinition): CommandModule<object, D
         );
         process.exitCode = await doctor(ctx, argv);
       } catch (e) {
-        process.exitCode = reportFailure(
-          e,
-          ctx?.scrubber ?? new SecretScrubber(),
-          ctx?.config.logLevel === "debug",
-        );
+        process.exitCode = reportFailure(e, ctx?.scrubber ?? new SecretScrubber(), ctx?.logger);
       }
     },
   };

@@ -1,5 +1,5 @@
 /**
- * Which variant of each unconfirmed call this tenant answers (spec §9), found the same way a sync
+ * Which variant of each unconfirmed Seismic call this tenant answers, found the same way a sync
  * finds it (seismic/variants) on the first group and a page of users, and what each choice costs.
  */
 import {

@@ -1,5 +1,5 @@
-// Discovery of the variants of Seismic calls the spec marks unconfirmed (§9): which one this
-// tenant answers, settled once per sync and remembered in a TenantVariants.
+// Discovery of the variants of Seismic calls that Seismic's documentation leaves unconfirmed:
+// which one this tenant answers, settled once per sync and remembered in a TenantVariants.
 export {
   allGroupMemberIds,
   groupMembersPage,

@@ -1,5 +1,5 @@
-// The per-sync memory of which variant of each unconfirmed Seismic call this tenant answers
-// (spec §9): the first call that settles a question records the choice here, logs it once at
+// The per-sync memory of which variant of each unconfirmed Seismic call this tenant answers:
+// the first call that settles a question records the choice here, logs it once at
 // info, and every later call of the sync goes straight to it. A new sync starts a new memory,
 // so a tenant that changes is rediscovered.
 import type { SeismicLogger } from "../logger.js";

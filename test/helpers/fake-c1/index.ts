@@ -1,4 +1,4 @@
-// A fake ConductorOne control plane for service-mode tests (spec/baton-service-mode.md §12.1):
+// A fake ConductorOne control plane for service-mode tests:
 // one TLS port (throwaway CA, ALPN h2 and http/1.1) serving POST /auth/v1/token and
 // c1.connectorapi.baton.v1.BatonService. Tasks are queued by the test; heartbeats, Hello and
 // GetTask answers and upload resets are scriptable; every call is recorded with a monotonic

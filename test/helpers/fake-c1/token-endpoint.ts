@@ -1,6 +1,6 @@
-// The fake's POST /auth/v1/token: checks every fact of the service-mode spec §2.3 (form fields,
-// the EdDSA signature, header keys, claims, `aud` as a string, the time window), records each
-// violation, and issues short-lived random tokens so that refresh happens during a test.
+// The fake's POST /auth/v1/token: checks every fact of the token request the Go SDK makes (form
+// fields, the EdDSA signature, header keys, claims, `aud` as a string, the time window), records
+// each violation, and issues short-lived random tokens so that refresh happens during a test.
 import { randomBytes, verify } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";

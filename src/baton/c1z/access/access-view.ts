@@ -47,7 +47,7 @@ export interface Holder extends PrincipalInfo {
   readonly via: readonly string[];
 }
 
-/** A lookup the user must fix (exit code 1: the file does not hold it). */
+/** A lookup the user must fix (exit code 2: the flag names nothing the file holds). */
 export class NotInSyncError extends Error {
   override readonly name = "NotInSyncError";
 }

@@ -4,8 +4,8 @@
 
 // ConductorOne's task API for self-hosted connectors ("service mode"): the
 // connector says Hello, polls for tasks, heartbeats long ones, uploads sync
-// files and reports each task's outcome. Written from
-// spec/baton-service-mode.md and the field numbers of baton-protocol.md §13.2.
+// files and reports each task's outcome. Written from our notes on how
+// ConductorOne runs connectors, with the field numbers of ConductorOne's API.
 // Validation rules are noted in comments; the client enforces what it sends.
 
 import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
