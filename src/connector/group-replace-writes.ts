@@ -21,6 +21,7 @@ import { sameId } from "./group-membership.js";
 import {
   alreadyExists,
   alreadyRevoked,
+  membershipToRevoke,
   type Provisioning,
   targetId,
   userPrincipal,
@@ -88,14 +89,7 @@ export function groupReplaceProvisioning(sc: SeismicContext): Provisioning {
       return changed ? { grants } : { grants, annotations: alreadyExists() };
     },
     async revoke(grant: Grant, ctx): Promise<ProvisionResult> {
-      const userId = userPrincipal(
-        grant.principal,
-        "GrantManagerServiceRevokeRequest.grant.principal",
-      );
-      const groupId = targetId(
-        grant.entitlement,
-        "GrantManagerServiceRevokeRequest.grant.entitlement",
-      ).resource;
+      const { userId, groupId } = membershipToRevoke(grant);
       const changed = await rewrite(sc, groupId, userId, "remove", ctx);
       return changed ? {} : { annotations: alreadyRevoked() };
     },

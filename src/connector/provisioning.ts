@@ -38,6 +38,15 @@ export type Provisioning = Required<Pick<ResourceSyncer, "grant" | "revoke">>;
 export const alreadyExists = (): Any[] => [pack(GrantAlreadyExistsSchema, {})];
 export const alreadyRevoked = (): Any[] => [pack(GrantAlreadyRevokedSchema, {})];
 
+/** The user and group of a membership grant to revoke, each checked and named by its field. */
+export function membershipToRevoke(grant: Grant): { userId: string; groupId: string } {
+  return {
+    userId: userPrincipal(grant.principal, "GrantManagerServiceRevokeRequest.grant.principal"),
+    groupId: targetId(grant.entitlement, "GrantManagerServiceRevokeRequest.grant.entitlement")
+      .resource,
+  };
+}
+
 /** The principal's user id; only users can hold Seismic groups and roles. */
 export function userPrincipal(principal: Resource | undefined, field: string): string {
   const id = principal?.id;
@@ -88,14 +97,7 @@ export function groupProvisioning(sc: SeismicContext): Provisioning {
       return { grants };
     },
     async revoke(grant: Grant, ctx: CallContext): Promise<ProvisionResult> {
-      const userId = userPrincipal(
-        grant.principal,
-        "GrantManagerServiceRevokeRequest.grant.principal",
-      );
-      const groupId = targetId(
-        grant.entitlement,
-        "GrantManagerServiceRevokeRequest.grant.entitlement",
-      ).resource;
+      const { userId, groupId } = membershipToRevoke(grant);
       if (!(await isMemberOrGone(sc, userId, groupId, ctx.signal))) {
         return { annotations: alreadyRevoked() };
       }

@@ -16,7 +16,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DatabaseSync } from "node:sqlite";
+import type { DatabaseSync } from "node:sqlite";
 import type { Entitlement } from "../../gen/c1/connector/v2/entitlement_pb.js";
 import type { Grant } from "../../gen/c1/connector/v2/grant_pb.js";
 import type { Resource, ResourceType } from "../../gen/c1/connector/v2/resource_pb.js";
@@ -32,8 +32,9 @@ import {
   RowQueries,
   type StoredRow,
 } from "./row-queries.js";
-import { applySchema, TABLES } from "./schema.js";
+import { TABLES } from "./schema.js";
 import { type SyncRun, SyncRuns } from "./sync-runs.js";
+import { openDatabase } from "./unpacked-database.js";
 
 export interface C1zReaderOptions {
   /** Read this sync instead of the default choice. */
@@ -275,22 +276,5 @@ function* pages<T>(
     const last = rows[rows.length - 1];
     if (rows.length < size || last === undefined) return;
     after = last.rowId;
-  }
-}
-
-function openDatabase(file: string, path: string): DatabaseSync {
-  let db: DatabaseSync | undefined;
-  try {
-    db = new DatabaseSync(path);
-    // The copy is private, so completing an older file's schema here is harmless and lets every
-    // query assume the current columns.
-    applySchema(db);
-    return db;
-  } catch (err) {
-    db?.close();
-    const reason = err instanceof Error ? err.message : String(err);
-    throw new C1zError("corrupt", `${file}: the database inside is not a c1z (${reason})`, {
-      cause: err,
-    });
   }
 }

@@ -84,7 +84,12 @@ async function unpack(file: string, options: UnpackOptions, dirs: string[]): Pro
   return path;
 }
 
-function openDatabase(file: string, path: string): DatabaseSync {
+/**
+ * Opens the unpacked database of `file` at `path` and completes an older file's schema (the copy
+ * is private, so that is harmless and lets every query assume the current columns).
+ * @throws C1zError "corrupt" when it is not a c1z's database.
+ */
+export function openDatabase(file: string, path: string): DatabaseSync {
   let db: DatabaseSync | undefined;
   try {
     db = new DatabaseSync(path);
