@@ -148,7 +148,7 @@ export class UserPages {
     this.#timers = options.timers ?? REAL_TIMERS;
   }
 
-  /** Whether every page from 1 to the last has been fetched in this sync. */
+  /** Whether every page from 1 to the last has been fetched in this sync, and they add up. */
   get isComplete(): boolean {
     return this.#chainAt === undefined;
   }
