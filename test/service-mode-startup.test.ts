@@ -59,6 +59,12 @@ describe("service mode start-up", () => {
         /BATON_CLIENT_SECRET.*not an Ed25519 key/,
       ],
       [{ BATON_CLIENT_SECRET: "" }, /BATON_CLIENT_SECRET.*is not/],
+      // One-shot changes and actions are ConductorOne's tasks here, not flags.
+      [{ BATON_INVOKE_ACTION: "disable_user" }, /--invoke-action.*do not apply in service mode/],
+      [
+        { BATON_GRANT_ENTITLEMENT: "group:g:member" },
+        /--grant-entitlement.*do not apply in service mode/,
+      ],
     ];
     const results = await Promise.all(cases.map(([env]) => runWith({ ...fake.env(), ...env })));
     results.forEach((r, i) => {

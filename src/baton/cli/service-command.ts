@@ -16,6 +16,7 @@ import {
 } from "../service/c1-credentials.js";
 import { runServiceHost, type ServiceHooks } from "../service/service-host.js";
 import { parseSyncTargets } from "../sync/target-ids.js";
+import { wantsAction } from "./action-command.js";
 import type { ConnectorDefinition } from "./definition.js";
 import { wantsProvisioning } from "./provision-command.js";
 import type { RunContext } from "./run-context.js";
@@ -52,9 +53,9 @@ export async function serviceCommand(
       `${CLIENT_ID_SOURCE} is set but ${CLIENT_SECRET_SOURCE} is not: service mode needs both`,
     );
   }
-  if (wantsProvisioning(c)) {
+  if (wantsProvisioning(c) || wantsAction(c)) {
     throw new UsageError(
-      "one-shot provisioning flags (--grant-entitlement, --revoke-grant, --create-account-*, --delete-resource) do not apply in service mode: ConductorOne sends changes as tasks; remove them, or unset BATON_CLIENT_ID to run them one-shot",
+      "one-shot provisioning and action flags (--grant-entitlement, --revoke-grant, --create-account-*, --delete-resource, --invoke-action, --list-action-schemas) do not apply in service mode: ConductorOne sends changes as tasks; remove them, or unset BATON_CLIENT_ID to run them one-shot",
     );
   }
   const clientId = parseClientId(String(c.clientId));
