@@ -64,6 +64,13 @@ export interface RowCounts {
   readonly grants: number;
 }
 
+/** Rows of one sync per resource type: of the resource, the entitlement, the grant's entitlement. */
+export interface CountsByType {
+  readonly resourcesByType: Record<string, number>;
+  readonly entitlementsByType: Record<string, number>;
+  readonly grantsByType: Record<string, number>;
+}
+
 /** One stored row, undecoded: its row id (the keyset cursor), message bytes and grant expansion. */
 export interface StoredRow {
   readonly rowId: number;

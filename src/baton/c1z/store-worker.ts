@@ -89,6 +89,8 @@ function call(s: C1zStore, method: string, args: unknown[]): unknown {
       );
     case "counts":
       return s.counts(args[0] as string);
+    case "countsByType":
+      return s.countsByType(args[0] as string);
     case "danglingGrantRefs":
       return s.danglingGrantRefs(args[0] as string, args[1] as string[], args[2] as number);
     default:

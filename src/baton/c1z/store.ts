@@ -22,6 +22,7 @@ import { DEFAULT_KEEP_SYNCS, deleteOldSyncs } from "./cleanup.js";
 import { writeEnvelope } from "./envelope.js";
 import type { PackedGrants } from "./packed-rows.js";
 import {
+  type CountsByType,
   type DanglingRef,
   type EntitlementFilter,
   type GrantFilter,
@@ -31,6 +32,7 @@ import {
   RowQueries,
 } from "./row-queries.js";
 import { RowWriter } from "./row-writer.js";
+import { TABLES } from "./schema.js";
 import { type SyncRun, SyncRuns, type SyncType } from "./sync-runs.js";
 import { computeSyncStats, encodeSyncStats } from "./sync-stats.js";
 import { formatC1zTime } from "./timestamp.js";
@@ -319,6 +321,16 @@ export class C1zStore {
     return this.queries.counts(syncId);
   }
 
+  /** Rows of one sync per resource type (of the resource, or of the grant's entitlement). */
+  countsByType(syncId: string): CountsByType {
+    this.assertOpen();
+    return {
+      resourcesByType: this.queries.countsByResourceType(syncId, TABLES.resources),
+      entitlementsByType: this.queries.countsByResourceType(syncId, TABLES.entitlements),
+      grantsByType: this.queries.countsByResourceType(syncId, TABLES.grants),
+    };
+  }
+
   /** Resources that grants of the sync name but the sync lacks (see RowQueries). */
   danglingGrantRefs(syncId: string, types: readonly string[], limit: number): DanglingRef[] {
     this.assertOpen();
@@ -412,6 +424,7 @@ export type SyncStore = { waitForCommit?(): void } & Pick<
   | "resourcesAfter"
   | "resourcesOfType"
   | "counts"
+  | "countsByType"
   | "danglingGrantRefs"
   | "save"
   | "abandon"

@@ -51,6 +51,16 @@ function writeSync(store: SyncStore): string {
     entitlements: f.entitlements.length,
     grants: f.grants.length,
   });
+  const byType = (types: (string | undefined)[]) => {
+    const out: Record<string, number> = {};
+    for (const t of types) out[t ?? ""] = (out[t ?? ""] ?? 0) + 1;
+    return out;
+  };
+  expect(store.countsByType(syncId)).toEqual({
+    resourcesByType: byType(f.resources.map((r) => r.id?.resourceType)),
+    entitlementsByType: byType(f.entitlements.map((e) => e.resource?.id?.resourceType)),
+    grantsByType: byType(f.grants.map((g) => g.entitlement?.resource?.id?.resourceType)),
+  });
   store.markSupportsDiff(syncId);
   store.endSync(syncId);
   store.cleanupSyncs(2);

@@ -50,7 +50,7 @@ import {
 import { C1zError, type C1zErrorCode } from "./c1z-error.js";
 import { type PackedGrants, packGrants } from "./packed-rows.js";
 import { decodeResource, decodeResourceType } from "./row-codec.js";
-import type { DanglingRef, ResourceFilter, RowCounts } from "./row-queries.js";
+import type { CountsByType, DanglingRef, ResourceFilter, RowCounts } from "./row-queries.js";
 import { C1zStore, type SyncStore, type UnfinishedSync } from "./store.js";
 import type { SyncType } from "./sync-runs.js";
 import { c1zTypeRegistry } from "./type-registry.js";
@@ -93,6 +93,7 @@ export type CallMethod =
   | "resourceTypeRows"
   | "resourceRowsAfter"
   | "counts"
+  | "countsByType"
   | "danglingGrantRefs"
   | "abandon"
   | "discard"
@@ -405,6 +406,10 @@ export class ThreadedC1zStore implements SyncStore {
 
   counts(syncId: string): RowCounts {
     return this.call("counts", syncId) as RowCounts;
+  }
+
+  countsByType(syncId: string): CountsByType {
+    return this.call("countsByType", syncId) as CountsByType;
   }
 
   danglingGrantRefs(syncId: string, types: readonly string[], limit: number): DanglingRef[] {

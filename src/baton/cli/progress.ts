@@ -6,6 +6,7 @@
  * the time spent waiting for the rate limit (while calls wait, the line says until when).
  * The syncer only emits progress events; every display decision lives here.
  */
+import type { CountsByType } from "../c1z/row-queries.js";
 import type { ConnectorStats } from "../connector.js";
 import type { SyncProgress, SyncResult } from "../sync/syncer.js";
 import type { LiveLine } from "./live-line.js";
@@ -14,13 +15,6 @@ import { duration, waitFields, waitLine } from "./rate-limit-wait.js";
 
 const LOG_INTERVAL_MS = 5_000;
 const LIVE_INTERVAL_MS = 250;
-
-/** Rows per resource type of the finished sync, when the file could be read back. */
-export interface TypeCounts {
-  resourcesByType: Record<string, number>;
-  entitlementsByType: Record<string, number>;
-  grantsByType: Record<string, number>;
-}
 
 export interface ProgressOptions {
   logger: Logger;
@@ -106,7 +100,7 @@ export class ProgressReporter {
   }
 
   /** The end-of-sync summary printed on stdout (and logged, for pipelines that only keep logs). */
-  summary(r: SyncResult, file: string, byType?: TypeCounts): string {
+  summary(r: SyncResult, file: string, byType?: CountsByType): string {
     const seconds = this.seconds();
     const c = r.counts;
     const s = this.o.stats?.();

@@ -5,9 +5,8 @@
  * stops it cleanly: no further calls, fetched pages stored with their checkpoint, one line
  * saying it will resume, exit 143 or 130.
  */
-import { statSync } from "node:fs";
 import { C1zError } from "../c1z/c1z-error.js";
-import { C1zReader } from "../c1z/reader.js";
+import type { CountsByType } from "../c1z/row-queries.js";
 import type { SyncStore } from "../c1z/store.js";
 import { openSyncStore } from "../c1z/threaded-store.js";
 import { UsageError } from "../errors.js";
@@ -17,7 +16,7 @@ import { runSync, type SyncResult } from "../sync/syncer.js";
 import { connectConnector } from "./connector-transport.js";
 import type { ConnectorDefinition } from "./definition.js";
 import { stderrLine } from "./live-line.js";
-import { ProgressReporter, type TypeCounts } from "./progress.js";
+import { ProgressReporter } from "./progress.js";
 import type { RunContext } from "./run-context.js";
 import { untilStopped } from "./stop-signals.js";
 
@@ -58,6 +57,7 @@ async function syncUntilStopped(
     ...(connector?.stats ? { stats: () => connector.stats?.() } : {}),
   });
   let result: SyncResult;
+  let byType: CountsByType;
   let store: SyncStore | undefined;
   try {
     store = await openSyncStore(file).catch((e: unknown) => {
@@ -89,6 +89,8 @@ async function syncUntilStopped(
       onWarning: (m) => ctx.logger.warn(m),
       onProgress: (p) => progress.update(p),
     });
+    // Counted in the working database, before it is packed: reading the c1z back would unpack it.
+    byType = store.countsByType(result.syncId);
     ctx.logger.info({ file, syncId: result.syncId }, "sync complete; saving the c1z");
     await store.save();
   } catch (e) {
@@ -109,34 +111,8 @@ async function syncUntilStopped(
   }
   if (result.warnings.length > 0)
     ctx.logger.warn({ warnings: result.warnings.length }, "sync finished with warnings");
-  process.stdout.write(progress.summary(result, file, await typeCounts(file, c, ctx)));
+  process.stdout.write(progress.summary(result, file, byType));
   return 0;
-}
-
-/** Larger files are not read back for the per-type summary: unpacking them costs real time. */
-const TYPE_COUNTS_MAX_BYTES = 64 * 1024 * 1024;
-
-/** Rows per resource type, read back from the saved file; undefined when that is not cheap. */
-async function typeCounts(
-  file: string,
-  c: Record<string, unknown>,
-  ctx: RunContext,
-): Promise<TypeCounts | undefined> {
-  try {
-    if (statSync(file).size > TYPE_COUNTS_MAX_BYTES) return undefined;
-    const reader = await C1zReader.open(
-      file,
-      c.c1zTempDir ? { tempDir: String(c.c1zTempDir) } : {},
-    );
-    try {
-      return reader.stats();
-    } finally {
-      reader.close();
-    }
-  } catch (e) {
-    ctx.logger.debug({ err: e }, "could not read the c1z back for per-type counts");
-    return undefined;
-  }
 }
 
 /** Refuses flags this connector accepts for compatibility but cannot honour. */
