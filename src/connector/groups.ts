@@ -29,6 +29,7 @@ import {
   inlineMembers,
   membersEndpointPage,
   type ScimGroup,
+  type ScimMemberUser,
   withProjection,
 } from "../seismic/index.js";
 import { checkedPage, type ListingId } from "./checked-listing.js";
@@ -38,10 +39,12 @@ import { entitlementOf, grantTo, isOffsetToken, offsetPage } from "./entitlement
 import { findGroup } from "./group-membership.js";
 import { groupReplaceProvisioning } from "./group-replace-writes.js";
 import { MemberPages } from "./member-pages.js";
+import { PagesAhead } from "./pages-ahead.js";
 import { PerSync } from "./per-sync.js";
 import { groupProvisioning } from "./provisioning.js";
 import { reportingMembership } from "./reporting-membership.js";
 import { groupType, MEMBER, userType } from "./resource-types.js";
+import type { ReadAhead } from "./user-pages.js";
 
 /** Grants per page from Reporting's table: they are built from memory, so pages can be large. */
 const REPORTED_GRANTS_PER_PAGE = 1000;
@@ -92,34 +95,91 @@ export function groupSyncer(sc: SeismicContext): ResourceSyncer {
     sc.config.membershipSource === "reporting" ? reportingMembership(sc) : undefined;
   // Reporting serves most groups' members in one call: nothing to read ahead there.
   const readAhead = reporting ? 0 : (sc.config.readAhead ?? DEFAULT_READ_AHEAD);
+  // Under a rate limit the rest of each listing is fetched ahead once its first page is here
+  // (pages-ahead.ts): the group listing's pages, and each group's member pages after the first.
+  const aheadOn = sc.config.rateLimit > 0 && readAhead > 0;
+  const groupPagesAhead = new PerSync(
+    () => new PagesAhead<ScimGroup>(DEFAULT_PAGE_SIZE),
+    (p) => p.close(),
+  );
+  const memberPagesAhead = new PerSync(
+    () => new PagesAhead<ScimMemberUser>(DEFAULT_PAGE_SIZE),
+    (p) => p.close(),
+  );
+  type SyncOf = Pick<CallContext, "activeSyncId">;
+  const membersPage = (
+    ctx: SyncOf,
+    groupId: string,
+    startIndex: number,
+    count: number,
+    signal: AbortSignal,
+    ahead?: ReadAhead,
+  ) =>
+    sc.seismic.run((c) =>
+      membersEndpointPage(c, sc.variants(ctx), groupId, { startIndex, count, signal, ...ahead }),
+    );
+  /** A group's first member page; the pages after it are then fetched ahead. */
+  const firstMembers = async (
+    ctx: SyncOf,
+    groupId: string,
+    signal: AbortSignal,
+    ahead?: ReadAhead,
+  ) => {
+    const page = await membersPage(ctx, groupId, 1, DEFAULT_PAGE_SIZE, signal, ahead);
+    if (aheadOn) {
+      memberPagesAhead
+        .get(ctx)
+        .plan(groupId.toLowerCase(), page, (s, n, sig, a) =>
+          membersPage(ctx, groupId, s, n, sig, a),
+        );
+    }
+    return page;
+  };
   const memberPages = new PerSync(
     (ctx) =>
-      new MemberPages(
-        (groupId, signal, ahead) =>
-          sc.seismic.run((c) =>
-            membersEndpointPage(c, sc.variants(ctx), groupId, {
-              startIndex: 1,
-              count: DEFAULT_PAGE_SIZE,
-              signal,
-              ...ahead,
-            }),
-          ),
-        {
-          readAhead,
-          // Early, during the resource listing, only when the rate limit is the bottleneck and
-          // the syncs ask for grants.
-          speculate: sc.config.rateLimit > 0 && sc.config.readsGrants !== false,
-        },
-      ),
+      new MemberPages((groupId, signal, ahead) => firstMembers(ctx, groupId, signal, ahead), {
+        readAhead,
+        // Early, during the resource listing, only when the rate limit is the bottleneck and
+        // the syncs ask for grants.
+        speculate: sc.config.rateLimit > 0 && sc.config.readsGrants !== false,
+      }),
     (m) => m.close(),
   );
-  sc.onCleanup.push(() => memberPages.drop());
+  sc.onCleanup.push(
+    () => memberPages.drop(),
+    () => groupPagesAhead.drop(),
+    () => memberPagesAhead.drop(),
+  );
   return {
     resourceType: groupType,
     async list(_parent, page: PageRequest, ctx: CallContext) {
       // Members come from /Groups/{id}/Users in the grants phase; inline they would only cost
       // parsing (about 100 per group) on every page.
       const variants = sc.variants(ctx);
+      const groups = (startIndex: number, count: number, signal: AbortSignal, ahead?: ReadAhead) =>
+        sc.seismic.run((c) =>
+          withProjection(variants, (omitProjection) =>
+            c.listGroups({
+              startIndex,
+              count,
+              excludedAttributes: "members",
+              omitProjection,
+              signal,
+              ...ahead,
+            }),
+          ),
+        );
+      const firstGroups = async (count: number) => {
+        const first = await groups(1, count, ctx.signal);
+        if (aheadOn) {
+          // The groups of each page reach the member read-ahead as they arrive, in order.
+          const members = memberPages.get(ctx);
+          groupPagesAhead
+            .get(ctx)
+            .plan(GROUPS.key, first, groups, (p) => members.listed(p.Resources.map((g) => g.id)));
+        }
+        return first;
+      };
       const res = await checkedPage(
         sc,
         ctx,
@@ -127,17 +187,11 @@ export function groupSyncer(sc: SeismicContext): ResourceSyncer {
         page,
         pageSize(page, DEFAULT_PAGE_SIZE),
         (startIndex, count) =>
-          sc.seismic.run((c) =>
-            withProjection(variants, (omitProjection) =>
-              c.listGroups({
-                startIndex,
-                count,
-                excludedAttributes: "members",
-                omitProjection,
-                signal: ctx.signal,
-              }),
-            ),
-          ),
+          startIndex === 1
+            ? firstGroups(count)
+            : groupPagesAhead
+                .get(ctx)
+                .take(GROUPS.key, startIndex, count, () => groups(startIndex, count, ctx.signal)),
       );
       memberPages.get(ctx).listed(res.items.map((g) => g.id));
       return { items: res.items.map(groupResource), nextToken: res.nextToken };
@@ -163,9 +217,11 @@ export function groupSyncer(sc: SeismicContext): ResourceSyncer {
       const variants = sc.variants(ctx);
       if (variants.choice("groupMembers") !== "inline-members") {
         const fetch = (startIndex: number, count: number) =>
-          sc.seismic.run((c) =>
-            membersEndpointPage(c, variants, groupId, { startIndex, count, signal: ctx.signal }),
-          );
+          memberPagesAhead
+            .get(ctx)
+            .take(groupId.toLowerCase(), startIndex, count, () =>
+              membersPage(ctx, groupId, startIndex, count, ctx.signal),
+            );
         try {
           const res = await checkedPage(
             sc,
@@ -175,7 +231,7 @@ export function groupSyncer(sc: SeismicContext): ResourceSyncer {
             pageSize(page, DEFAULT_PAGE_SIZE),
             (startIndex, count) =>
               startIndex === 1 && count === DEFAULT_PAGE_SIZE
-                ? memberPages.get(ctx).first(groupId, () => fetch(startIndex, count))
+                ? memberPages.get(ctx).first(groupId, () => firstMembers(ctx, groupId, ctx.signal))
                 : fetch(startIndex, count),
           );
           return {

@@ -107,6 +107,11 @@ export class ScopedClient {
     );
   }
 
+  /** See SeismicClient.prefetchLull: the client in use now holds the sync's prefetches. */
+  prefetchLull(signal?: AbortSignal): Promise<void> {
+    return this.#current.prefetchLull(signal);
+  }
+
   /** Closes every client this handle created. */
   async close(): Promise<void> {
     await Promise.all(this.#clients.map((c) => c.close()));

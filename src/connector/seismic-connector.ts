@@ -24,6 +24,7 @@ import { guardSyncer, mapErrors } from "./errors.js";
 import { groupSyncer } from "./groups.js";
 import { licenseSyncer } from "./licenses.js";
 import { guardListing } from "./listing-guard.js";
+import { pacedSyncer } from "./paced-syncer.js";
 import { PerSync } from "./per-sync.js";
 import { platformRoleSyncer } from "./platform-roles.js";
 import { roleSyncer } from "./roles.js";
@@ -120,7 +121,11 @@ export function createSeismicConnector(
     // Left out on purpose: not registered, so the type is not reported at all.
     ...(platformRoles ? [platformRoleSyncer(sc)] : []),
     licenseSyncer(sc),
-  ].map((s) => guardSyncer(s, guardListing));
+  ]
+    .map((s) => guardSyncer(s, guardListing))
+    .map((s) =>
+      config.rateLimit > 0 ? pacedSyncer(s, (signal) => seismic.prefetchLull(signal)) : s,
+    );
 
   return {
     syncers,

@@ -345,6 +345,14 @@ export class SeismicClient {
     return this.#reporting.listGroupMemberRows(signal);
   }
 
+  /**
+   * Resolves once the calls sent ahead of need (prefetches) have gone out as far as the rate
+   * limit allows (see RateLimiter.prefetchLull); at once without a limit.
+   */
+  prefetchLull(signal?: AbortSignal): Promise<void> {
+    return this.#limiter.prefetchLull(signal);
+  }
+
   /** Counters since creation: calls, retries, 429s, token mints, re-authentications, throttling. */
   stats(): SeismicStats {
     return this.#stats.snapshot(this.#limiter);

@@ -31,6 +31,7 @@ export {
   listingError,
   type PageFacts,
   pageFacts,
+  pagesAfterFirst,
 } from "./listing-integrity.js";
 export { type SeismicLogger, silentLogger } from "./logger.js";
 export * from "./models.js";

@@ -115,9 +115,7 @@ export class ListingCheck {
    */
   countFor(startIndex: number, preferred: number): number {
     const total = this.#progress.total;
-    if (total === undefined || startIndex > total) return preferred;
-    const remaining = total - startIndex + 1;
-    return remaining < preferred ? remaining + 1 : preferred;
+    return total === undefined ? preferred : checkedCount(total, startIndex, preferred);
   }
 
   /**
@@ -252,4 +250,29 @@ export function listingError(
     `${endpoint}${which} did not add up${when}: ${fault.message}. The sync stopped instead of storing an incomplete listing; run it again, and if this persists report it to Seismic.`,
     { endpoint, detail: fault.message },
   );
+}
+
+/** The `count` a checked listing of `total` items asks for at `startIndex` (see countFor). */
+function checkedCount(total: number, startIndex: number, preferred: number): number {
+  if (startIndex > total) return preferred;
+  const remaining = total - startIndex + 1;
+  return remaining < preferred ? remaining + 1 : preferred;
+}
+
+/**
+ * The pages after the first that a checked listing of `total` items asks for, `pageSize` at a
+ * time, while every page comes back full: what a reader ahead of the listing can fetch once the
+ * first page told the total. A full last page is followed by one that confirms the end.
+ */
+export function pagesAfterFirst(
+  total: number,
+  pageSize: number,
+): { startIndex: number; count: number }[] {
+  const pages: { startIndex: number; count: number }[] = [];
+  if (total < pageSize) return pages;
+  for (let s = 1 + pageSize; s <= total + 1; s += pageSize) {
+    if (s === total + 1 && total % pageSize !== 0) break;
+    pages.push({ startIndex: s, count: checkedCount(total, s, pageSize) });
+  }
+  return pages;
 }

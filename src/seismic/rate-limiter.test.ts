@@ -249,4 +249,82 @@ describe("RateLimiter", () => {
     await clock.runAll();
     await next;
   });
+
+  describe("prefetchLull", () => {
+    const tick = () => new Promise((r) => setImmediate(r));
+    const prefetching = (clock: ManualClock, limit: number) =>
+      new RateLimiter({ clock, limit, windowMs: 1000, prefetchReserve: 0, maxPrefetchInFlight: 2 });
+
+    it("resolves at once without a limit or without prefetches", async () => {
+      const clock = new ManualClock();
+      await limiter(clock, Number.POSITIVE_INFINITY).prefetchLull();
+      await limiter(clock).prefetchLull();
+    });
+
+    it("waits until no prefetch is in flight or waiting, then a moment for the readers to refill", async () => {
+      const clock = new ManualClock();
+      const rl = prefetching(clock, 10);
+      const start = clock.now();
+      const admitted: Admission[] = [];
+      for (let i = 0; i < 3; i++) {
+        void rl.acquire(undefined, { prefetch: true }).then((a) => admitted.push(a));
+      }
+      await tick();
+      expect(admitted).toHaveLength(2);
+      let lullAt: number | undefined;
+      const lull = rl.prefetchLull().then(() => {
+        lullAt = clock.now() - start;
+      });
+      clock.time = start + 10;
+      for (const a of admitted.splice(0)) rl.settle(a);
+      await tick();
+      // The third went out as the first two came back: still prefetching.
+      expect(admitted).toHaveLength(1);
+      clock.time = start + 30;
+      rl.settle(admitted[0] as Admission);
+      await tick();
+      expect(lullAt).toBeUndefined();
+      await clock.runAll();
+      await lull;
+      expect(lullAt).toBe(50);
+    });
+
+    it("resolves while prefetches still wait when the window has no room for them", async () => {
+      const clock = new ManualClock();
+      const rl = prefetching(clock, 2);
+      const start = clock.now();
+      const admitted: Admission[] = [];
+      const waiting = Array.from({ length: 3 }, () =>
+        rl.acquire(undefined, { prefetch: true }).then((a) => admitted.push(a)),
+      );
+      await tick();
+      let lullAt: number | undefined;
+      const lull = rl.prefetchLull().then(() => {
+        lullAt = clock.now() - start;
+      });
+      clock.time = start + 10;
+      for (const a of admitted.splice(0)) rl.settle(a);
+      await clock.runAll();
+      await lull;
+      // Not at the next window (1010), when the third prefetch can go.
+      expect(lullAt).toBe(30);
+      for (const a of admitted.splice(0)) rl.settle(a);
+      await Promise.all(waiting);
+    });
+
+    it("holds a caller back 2 s at most", async () => {
+      const clock = new ManualClock();
+      const rl = prefetching(clock, 10);
+      const start = clock.now();
+      void rl.acquire(undefined, { prefetch: true });
+      await tick();
+      let lullAt: number | undefined;
+      const lull = rl.prefetchLull().then(() => {
+        lullAt = clock.now() - start;
+      });
+      await clock.runAll();
+      await lull;
+      expect(lullAt).toBe(2000);
+    });
+  });
 });

@@ -13,15 +13,23 @@ export interface RateLimiterOptions {
   clock: Clock;
   /**
    * Slots of every window prefetches leave to ordinary calls (a listing that asks page after
-   * page needs one now and then). Default 5 % of the limit.
+   * page needs one now and then). Default 1 % of the limit: with the sync waiting for the read-ahead to go out (prefetchLull), a larger reserve would leave the end of each window to the pace of the sync's own work.
    */
   prefetchReserve?: number;
   /**
    * Prefetches in flight at once: the HTTP pool serves requests in order, so a flood of
-   * prefetches would make an ordinary call wait behind them there. Default 8.
+   * prefetches would make an ordinary call wait behind them there. Default 16.
    */
   maxPrefetchInFlight?: number;
 }
+
+/**
+ * How long {@link RateLimiter.prefetchLull} waits once prefetching looks over before it says so:
+ * the readers ahead refill their queue only after an answer's body was read and parsed.
+ */
+const LULL_GRACE_MS = 20;
+/** At most this long {@link RateLimiter.prefetchLull} holds a caller back. */
+const LULL_MAX_MS = 2_000;
 
 /** What the server said about the window, from `X-Seismic-Remaining-Calls` / `-Total-Calls`. */
 export interface ServerQuota {
@@ -114,11 +122,14 @@ export class RateLimiter {
   #prefetchInFlight = 0;
   readonly #prefetchReserve: number;
   readonly #maxPrefetchInFlight: number;
+  /** Callers of {@link prefetchLull} waiting; a pending check of whether the lull has come. */
+  #lullWaiters: (() => void)[] = [];
+  #lullCheck: AbortController | undefined;
 
   constructor(options: RateLimiterOptions) {
     this.#o = options;
-    this.#prefetchReserve = options.prefetchReserve ?? Math.floor(options.limit / 20);
-    this.#maxPrefetchInFlight = options.maxPrefetchInFlight ?? 8;
+    this.#prefetchReserve = options.prefetchReserve ?? Math.ceil(options.limit / 100);
+    this.#maxPrefetchInFlight = options.maxPrefetchInFlight ?? 16;
   }
 
   /**
@@ -163,6 +174,29 @@ export class RateLimiter {
     this.#wake = undefined;
     wake?.();
     this.#pumpPrefetch();
+  }
+
+  /**
+   * Resolves when no prefetch is in flight and none could be admitted now (none waits, or the
+   * window has no room for them), or after 2 s at most. A sync under a rate limit calls it before
+   * working on a page: the first calls of a window are then sent as one burst, not at the pace of
+   * the sync's own work, and a rolling window repeats the pace of the first (each slot frees one
+   * window after its call). Without a limit it resolves at once.
+   */
+  async prefetchLull(signal?: AbortSignal): Promise<void> {
+    if (!Number.isFinite(this.#o.limit) || this.#prefetchQuiet()) return;
+    const limit = new AbortController();
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        limit.abort();
+        signal?.removeEventListener("abort", done);
+        resolve();
+      };
+      this.#lullWaiters.push(done);
+      signal?.addEventListener("abort", done, { once: true });
+      this.#o.clock.sleep(LULL_MAX_MS, limit.signal).then(done, () => {});
+    });
+    signal?.throwIfAborted();
   }
 
   /** Holds every caller until `atMs` (clock time). Later calls only extend the pause. */
@@ -293,6 +327,11 @@ export class RateLimiter {
 
   /** Admits waiting prefetches while nobody else waits and the window has room. */
   #pumpPrefetch(): void {
+    this.#admitPrefetches();
+    this.#checkLull();
+  }
+
+  #admitPrefetches(): void {
     this.#prefetchTimer?.abort();
     this.#prefetchTimer = undefined;
     if (this.#prefetchers.length === 0 || this.#pending > 0) return;
@@ -330,6 +369,33 @@ export class RateLimiter {
     this.#o.clock.sleep(at - now, timer.signal).then(
       () => {
         if (this.#prefetchTimer === timer) this.#pumpPrefetch();
+      },
+      () => {},
+    );
+  }
+
+  /** No prefetch in flight, and none that could be admitted now. */
+  #prefetchQuiet(): boolean {
+    if (this.#prefetchInFlight > 0) return false;
+    if (this.#prefetchers.length === 0) return true;
+    const now = this.#o.clock.now();
+    this.#evict(now);
+    const held = this.#inFlight + this.#frees.length - this.#freeHead;
+    return held >= this.#cap(now) - this.#prefetchReserve || this.#pausedUntil > now;
+  }
+
+  /** Tells the callers of prefetchLull once prefetching has stayed quiet for a moment. */
+  #checkLull(): void {
+    if (this.#lullWaiters.length === 0 || this.#lullCheck || !this.#prefetchQuiet()) return;
+    const check = new AbortController();
+    this.#lullCheck = check;
+    this.#o.clock.sleep(LULL_GRACE_MS, check.signal).then(
+      () => {
+        this.#lullCheck = undefined;
+        if (!this.#prefetchQuiet()) return;
+        const waiters = this.#lullWaiters;
+        this.#lullWaiters = [];
+        for (const w of waiters) w();
       },
       () => {},
     );

@@ -236,9 +236,9 @@ export class ScimApi {
   }
 
   listGroups(options: ListOptions = {}): Promise<ScimListResponse<ScimGroup>> {
-    const { signal } = options;
+    const { signal, prefetch, promote } = options;
     return this.#http.json(
-      { endpoint: ENDPOINTS.listGroups, query: page(options), signal },
+      { endpoint: ENDPOINTS.listGroups, query: page(options), signal, prefetch, promote },
       ScimGroupList,
     );
   }
