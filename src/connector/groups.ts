@@ -171,7 +171,8 @@ export function groupSyncer(sc: SeismicContext): ResourceSyncer {
         );
       const firstGroups = async (count: number) => {
         const first = await groups(1, count, ctx.signal);
-        if (aheadOn) {
+        // The pages ahead follow the grid of 100; a host asking smaller pages walks another one.
+        if (aheadOn && count === DEFAULT_PAGE_SIZE) {
           // The groups of each page reach the member read-ahead as they arrive, in order.
           const members = memberPages.get(ctx);
           groupPagesAhead

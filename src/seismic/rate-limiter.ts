@@ -13,7 +13,9 @@ export interface RateLimiterOptions {
   clock: Clock;
   /**
    * Slots of every window prefetches leave to ordinary calls (a listing that asks page after
-   * page needs one now and then). Default 1 % of the limit: with the sync waiting for the read-ahead to go out (prefetchLull), a larger reserve would leave the end of each window to the pace of the sync's own work.
+   * page needs one now and then). Default 1 % of the limit: the sync waits for the read-ahead
+   * to go out (prefetchLull), so a larger reserve would leave the end of every window to the
+   * pace of the sync's own work.
    */
   prefetchReserve?: number;
   /**
@@ -122,9 +124,9 @@ export class RateLimiter {
   #prefetchInFlight = 0;
   readonly #prefetchReserve: number;
   readonly #maxPrefetchInFlight: number;
-  /** Callers of {@link prefetchLull} waiting; a pending check of whether the lull has come. */
+  /** Callers of {@link prefetchLull} waiting; whether a check of the lull is pending. */
   #lullWaiters: (() => void)[] = [];
-  #lullCheck: AbortController | undefined;
+  #lullCheck = false;
 
   constructor(options: RateLimiterOptions) {
     this.#o = options;
@@ -190,6 +192,8 @@ export class RateLimiter {
       const done = () => {
         limit.abort();
         signal?.removeEventListener("abort", done);
+        const i = this.#lullWaiters.indexOf(done);
+        if (i >= 0) this.#lullWaiters.splice(i, 1);
         resolve();
       };
       this.#lullWaiters.push(done);
@@ -387,18 +391,12 @@ export class RateLimiter {
   /** Tells the callers of prefetchLull once prefetching has stayed quiet for a moment. */
   #checkLull(): void {
     if (this.#lullWaiters.length === 0 || this.#lullCheck || !this.#prefetchQuiet()) return;
-    const check = new AbortController();
-    this.#lullCheck = check;
-    this.#o.clock.sleep(LULL_GRACE_MS, check.signal).then(
-      () => {
-        this.#lullCheck = undefined;
-        if (!this.#prefetchQuiet()) return;
-        const waiters = this.#lullWaiters;
-        this.#lullWaiters = [];
-        for (const w of waiters) w();
-      },
-      () => {},
-    );
+    this.#lullCheck = true;
+    this.#o.clock.sleep(LULL_GRACE_MS).then(() => {
+      this.#lullCheck = false;
+      if (!this.#prefetchQuiet()) return;
+      for (const w of [...this.#lullWaiters]) w();
+    });
   }
 
   /** How many of our calls the window may hold now. */
