@@ -34,7 +34,7 @@ import {
 import { RowWriter } from "./row-writer.js";
 import { TABLES } from "./schema.js";
 import { type SyncRun, SyncRuns, type SyncType } from "./sync-runs.js";
-import { computeSyncStats, encodeSyncStats } from "./sync-stats.js";
+import { computeSyncStats, encodeSyncStats, type SyncStats } from "./sync-stats.js";
 import { formatC1zTime } from "./timestamp.js";
 import { c1zTypeRegistry } from "./type-registry.js";
 import { openWorkingDb, removeWorkingDb, type WorkingDbOrigin } from "./working-db.js";
@@ -62,6 +62,8 @@ export class C1zStore {
   private readonly now: () => Date;
   private transactionDepth = 0;
   private open = true;
+  /** The counts endSync stored for the sync it ended: the summary reuses them. */
+  private ended: { syncId: string; stats: SyncStats } | undefined;
 
   private constructor(
     /** The output c1z. */
@@ -138,7 +140,9 @@ export class C1zStore {
     this.assertOpen();
     const run = this.runs.require(syncId);
     if (run.endedAt !== undefined) return;
-    this.runs.end(syncId, encodeSyncStats(computeSyncStats(this.queries, syncId, run.type)));
+    const stats = computeSyncStats(this.queries, syncId, run.type);
+    this.runs.end(syncId, encodeSyncStats(stats));
+    this.ended = { syncId, stats };
   }
 
   /**
@@ -324,9 +328,21 @@ export class C1zStore {
   /** Rows of one sync per resource type (of the resource, or of the grant's entitlement). */
   countsByType(syncId: string): CountsByType {
     this.assertOpen();
+    const entitlementsByType = this.queries.countsByResourceType(syncId, TABLES.entitlements);
+    // A sync just ended was counted by endSync (a GROUP BY over every grant): not again.
+    const ended = this.ended?.syncId === syncId ? this.ended.stats : undefined;
+    if (ended) {
+      return {
+        resourcesByType: Object.fromEntries(
+          Object.entries(ended.resourcesByResourceType).filter(([, n]) => n > 0),
+        ),
+        entitlementsByType,
+        grantsByType: ended.grantsByResourceType,
+      };
+    }
     return {
       resourcesByType: this.queries.countsByResourceType(syncId, TABLES.resources),
-      entitlementsByType: this.queries.countsByResourceType(syncId, TABLES.entitlements),
+      entitlementsByType,
       grantsByType: this.queries.countsByResourceType(syncId, TABLES.grants),
     };
   }

@@ -56,13 +56,16 @@ function writeSync(store: SyncStore): string {
     for (const t of types) out[t ?? ""] = (out[t ?? ""] ?? 0) + 1;
     return out;
   };
-  expect(store.countsByType(syncId)).toEqual({
+  const expectedByType = {
     resourcesByType: byType(f.resources.map((r) => r.id?.resourceType)),
     entitlementsByType: byType(f.entitlements.map((e) => e.resource?.id?.resourceType)),
     grantsByType: byType(f.grants.map((g) => g.entitlement?.resource?.id?.resourceType)),
-  });
+  };
+  expect(store.countsByType(syncId)).toEqual(expectedByType);
   store.markSupportsDiff(syncId);
   store.endSync(syncId);
+  // Once ended, from the counts endSync stored: the same.
+  expect(store.countsByType(syncId)).toEqual(expectedByType);
   store.cleanupSyncs(2);
   return syncId;
 }
