@@ -3,7 +3,9 @@
  * from GET /Groups/{id}/Users, 100 per call; both listings are checked to add up
  * (checked-listing.ts), which costs one extra (empty) page only for a group whose size is an
  * exact multiple of 100. Each group's first member page is read ahead (member-pages.ts) once the
- * host asks for grants. Tenants without that endpoint fall back to the group's inline members
+ * host asks for grants; under a rate limit already while groups are listed, and the group
+ * listing's later pages and each group's later member pages as soon as the first page tells the
+ * total (pages-ahead.ts), so every window's budget can go out at its start. Tenants without that endpoint fall back to the group's inline members
  * (seismic/variants/group-members.ts). With `--seismic-membership-source reporting`, groups
  * unchanged since Reporting's last refresh take their members from its groupMembers table
  * instead (reporting-membership.ts). Grant and revoke are in provisioning.ts (or, opted in,
