@@ -132,6 +132,24 @@ async function holdMidSync(): Promise<void> {
     "a held call",
     60_000,
   );
+  // Under the rate limit pages are also read ahead, several at once: with every call held, their
+  // number stops growing once the sync has nothing more it may send. Only then is "no call after
+  // the signal" a claim about the signal rather than about calls already on their way.
+  let last = -1;
+  let steadySince = Date.now();
+  await waitFor(
+    () => ({ stdout: String(proxy.held()), stderr: "" }),
+    () => {
+      const held = proxy.held();
+      if (held !== last) {
+        last = held;
+        steadySince = Date.now();
+      }
+      return Date.now() - steadySince >= 1_000;
+    },
+    "the held calls to stop growing",
+    60_000,
+  );
 }
 
 /** Asserts the interrupted run's exit and its one line, and what it left for the resume. */
