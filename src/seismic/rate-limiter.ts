@@ -20,7 +20,7 @@ export interface RateLimiterOptions {
   prefetchReserve?: number;
   /**
    * Prefetches in flight at once: the HTTP pool serves requests in order, so a flood of
-   * prefetches would make an ordinary call wait behind them there. Default 16.
+   * prefetches would make an ordinary call wait behind them there. Default 8.
    */
   maxPrefetchInFlight?: number;
 }
@@ -131,7 +131,7 @@ export class RateLimiter {
   constructor(options: RateLimiterOptions) {
     this.#o = options;
     this.#prefetchReserve = options.prefetchReserve ?? Math.ceil(options.limit / 100);
-    this.#maxPrefetchInFlight = options.maxPrefetchInFlight ?? 16;
+    this.#maxPrefetchInFlight = options.maxPrefetchInFlight ?? 8;
   }
 
   /**
