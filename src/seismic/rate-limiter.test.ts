@@ -114,6 +114,30 @@ describe("RateLimiter", () => {
     expect(await admitAll(clock, rl, 205)).toEqual(Array(205).fill(clock.now()));
   });
 
+  it("keeps other clients counted when an answer reads none while calls of ours were in flight", async () => {
+    const clock = new ManualClock();
+    const rl = limiter(clock, 30, 1000);
+    const first = await rl.acquire();
+    // Nothing else in flight: the server's 11 are ours and 10 of another client's.
+    rl.settle(first, { remaining: 19, used: 11 });
+    expect(rl.externalCalls).toBe(10);
+    const burst = await Promise.all(Array.from({ length: 12 }, () => rl.acquire()));
+    const measured = await rl.acquire();
+    expect(measured.inFlight).toBe(12);
+    // The burst reached the server after the measured call: it counts 12 (the other client's 10,
+    // `first`, `measured`) where 14 of ours could be. That reading hides the other client.
+    rl.settle(measured, { remaining: 18, used: 12 });
+    expect(rl.externalCalls).toBe(10);
+    for (const a of burst) rl.settle(a);
+    // 30 − 10 − a reserve of 1 − 14 of ours: 5 more now, not 16.
+    let admitted = 0;
+    const more = Array.from({ length: 10 }, () => rl.acquire().then(() => admitted++));
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    expect(admitted).toBe(5);
+    await clock.runAll();
+    await Promise.all(more);
+  });
+
   it("ignores an older admission's answer that arrives after a newer one's", async () => {
     const clock = new ManualClock();
     const rl = limiter(clock, 600, 60_000);

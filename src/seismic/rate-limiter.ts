@@ -131,7 +131,7 @@ export class RateLimiter {
   constructor(options: RateLimiterOptions) {
     this.#o = options;
     this.#prefetchReserve = options.prefetchReserve ?? Math.ceil(options.limit / 100);
-    this.#maxPrefetchInFlight = options.maxPrefetchInFlight ?? 8;
+    this.#maxPrefetchInFlight = options.maxPrefetchInFlight ?? 16;
   }
 
   /**
@@ -230,12 +230,24 @@ export class RateLimiter {
     const counted = used ?? (remaining === undefined ? undefined : limit - remaining);
     if (counted === undefined) return;
     // Answers may arrive out of order: the latest admission measured wins.
-    if (this.#external && this.#external.at > admission.at) return;
-    this.#external = {
-      count: Math.max(0, counted - admission.ours),
-      uncertain: admission.inFlight ?? 0,
-      at: admission.at,
-    };
+    const previous = this.#external;
+    if (previous && previous.at > admission.at) return;
+    const count = Math.max(0, counted - admission.ours);
+    const uncertain = admission.inFlight ?? 0;
+    // Seeing none while calls of ours were in flight proves nothing: as many of those may have
+    // reached Seismic after this one as other clients made (a burst of 16 hid 10). Reading 0
+    // would spend the whole window, so other clients seen in the last window stay counted until
+    // a call with nothing of ours in flight, or a window's time, says they are gone.
+    if (
+      count === 0 &&
+      uncertain > 0 &&
+      previous &&
+      previous.count > 0 &&
+      admission.at < previous.at + this.#o.windowMs
+    ) {
+      return;
+    }
+    this.#external = { count, uncertain, at: admission.at };
   }
 
   /**
