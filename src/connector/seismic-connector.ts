@@ -79,6 +79,10 @@ export function createSeismicConnector(
           readAhead,
           // Fetching everything early only pays when the rate limit, not the CPU, is the bottleneck.
           prefetchAll: config.rateLimit > 0 && readAhead > 0,
+          // Under a rate limit, compressing kept pages waits for the window's burst to go out.
+          ...(config.rateLimit > 0
+            ? { packWhenQuiet: (signal: AbortSignal) => seismic.prefetchLull(signal) }
+            : {}),
           onReread: (reason) =>
             logger.warn(
               { endpoint: endpointLabel(ENDPOINTS.listUsers), reason },

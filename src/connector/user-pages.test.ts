@@ -161,6 +161,58 @@ describe("UserPages", () => {
     expect(new Set(seen).size).toBe(550);
   });
 
+  it("under a rate limit, keeps pages far from the listing parsed until the burst is over, then compresses them", async () => {
+    const t = fakeTenant(550);
+    let quiet = () => {};
+    const lulls: Promise<void>[] = [];
+    const packWhenQuiet = () => {
+      const p = new Promise<void>((r) => {
+        quiet = r;
+      });
+      lulls.push(p);
+      return p;
+    };
+    const { pages, seen } = walkOf(t, { readAhead: 1, prefetchAll: true, packWhenQuiet });
+    await pages.complete(signal());
+    expect(new Set(seen).size).toBe(550);
+    // No listing yet, so every page is far from it; none was compressed during the burst.
+    expect(pages.pagesWaitingToPack).toBe(6);
+    expect(lulls).toHaveLength(1);
+    quiet();
+    await new Promise((r) => setImmediate(r));
+    // Four at a time, then a fresh look at the lull before the next four.
+    expect(pages.pagesWaitingToPack).toBe(2);
+    expect(lulls).toHaveLength(2);
+    quiet();
+    await new Promise((r) => setImmediate(r));
+    expect(pages.pagesWaitingToPack).toBe(0);
+    expect(lulls).toHaveLength(2);
+    // Compressed or not, the listing gets every user from the pages kept, with no call again.
+    expect(await list(pages, 100)).toEqual(t.users.map((u) => u.id));
+    expect(t.calls).toHaveLength(6);
+  });
+
+  it("compresses at once what would wait parsed past the cap, and gives up waiting when the sync is dropped", async () => {
+    const t = fakeTenant(30_000);
+    let lulls = 0;
+    const packWhenQuiet = (s: AbortSignal) =>
+      new Promise<void>((_, reject) => {
+        lulls++;
+        s.addEventListener("abort", () => reject(s.reason), { once: true });
+      });
+    const { pages } = walkOf(t, { readAhead: 4, prefetchAll: true, packWhenQuiet });
+    await pages.complete(signal());
+    // 300 full pages, then the empty one that confirms the end; 256 wait parsed, the rest packed.
+    expect(t.calls).toHaveLength(301);
+    expect(pages.pagesWaitingToPack).toBe(256);
+    expect(lulls).toBe(1);
+    expect(await list(pages, 100)).toEqual(t.users.map((u) => u.id));
+    expect(t.calls).toHaveLength(301);
+    pages.close();
+    await new Promise((r) => setImmediate(r));
+    expect(pages.pagesWaitingToPack).toBe(0);
+  });
+
   it("stops guessing page indices after a short page, and still lists every user once", async () => {
     const t = fakeTenant(550, undefined, 101);
     const { pages } = walkOf(t, { readAhead: 1, prefetchAll: true });

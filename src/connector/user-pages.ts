@@ -25,7 +25,6 @@
  * after a restart, pages fetched before that belong to no read and are not counted. The listing
  * asking for page 1 again (it reads again from the start itself) restarts the chain as well.
  */
-import { zstdCompressSync, zstdDecompressSync } from "node:zlib";
 import type { PageFacts, RereadListener, ScimListResponse, ScimUser } from "../seismic/index.js";
 import {
   DEFAULT_PAGE_SIZE,
@@ -37,6 +36,7 @@ import {
   nextStartIndex,
   pageFacts,
 } from "../seismic/index.js";
+import { type KeptPage, pageOf, type Quiet, QuietPacker } from "./page-packing.js";
 
 /** Fetches one page of /Users. */
 export type FetchUsers = (
@@ -59,6 +59,11 @@ export interface UserPagesOptions {
   stallMs?: number;
   /** Also fetch every page as early as the rate limit has room for (see the module). */
   prefetchAll?: boolean;
+  /**
+   * When pages kept far from the listing may be compressed (under a rate limit, the limiter's
+   * prefetch lull: see page-packing.ts). Default: as they arrive.
+   */
+  packWhenQuiet?: Quiet;
   /** Told when the chain did not add up and is read again from the start. */
   onReread?: RereadListener;
   /** The clock of the stall window; tests inject one they move themselves. Default: real time. */
@@ -81,10 +86,11 @@ const REAL_TIMERS: PageTimers = {
 type Page = ScimListResponse<ScimUser>;
 
 /** Prefetches of the grid waiting at once (see {@link UserPages.prefetchRest}). */
-const PREFETCH_QUEUE = 32;
+const PREFETCH_QUEUE = 64;
 
 /** A page in flight or fetched and kept for the listing. */
-interface Slot {
+interface Slot extends KeptPage {
+  readonly startIndex: number;
   readonly count: number;
   /** The read it belongs to (see the module); -1: started after a restart, before page 1. */
   readonly read: number;
@@ -93,9 +99,6 @@ interface Slot {
   promote?: AbortController;
   /** Set for a page fetched ahead of need: cancels it when the grid it was guessed on broke. */
   cancel?: AbortController;
-  page?: Page;
-  /** The page as zstd-compressed JSON, when it waits far from where the listing is. */
-  packed?: Buffer;
   error?: unknown;
 }
 
@@ -107,6 +110,7 @@ export class UserPages {
   readonly #prefetchAll: boolean;
   readonly #onReread: RereadListener | undefined;
   readonly #timers: PageTimers;
+  readonly #packer: QuietPacker<Slot>;
   /** Pages are full so far, so the grid of startIndex values is known; the next grid index. */
   #gridOk = true;
   #gridNext = 1;
@@ -146,6 +150,17 @@ export class UserPages {
     this.#prefetchAll = options.prefetchAll ?? false;
     this.#onReread = options.onReread;
     this.#timers = options.timers ?? REAL_TIMERS;
+    this.#packer = new QuietPacker<Slot>(
+      options.packWhenQuiet,
+      (slot) =>
+        this.#slots.get(slot.startIndex) === slot && !this.#near(slot.startIndex, slot.count),
+      this.#stop.signal,
+    );
+  }
+
+  /** Pages kept parsed until a quiet moment compresses them (see page-packing.ts). */
+  get pagesWaitingToPack(): number {
+    return this.#packer.waiting;
   }
 
   /** Whether every page from 1 to the last has been fetched in this sync, and they add up. */
@@ -179,7 +194,7 @@ export class UserPages {
       await abortable(slot.done, signal);
       if (this.#slots.get(startIndex) === slot) this.#slots.delete(startIndex);
       if (slot.error !== undefined) throw slot.error;
-      const page = slot.page ?? unpack(slot.packed as Buffer);
+      const page = pageOf(slot);
       const next = nextStartIndex(startIndex, page);
       // The next pages are needed soon: fetched now, or promoted from prefetches.
       for (let i = 0, s = next; i < this.#readAhead && s !== undefined; i++, s += count) {
@@ -303,6 +318,7 @@ export class UserPages {
     const ahead = promote ? { prefetch: true as const, promote: promote.signal } : undefined;
     const signal = cancel ? AbortSignal.any([this.#stop.signal, cancel.signal]) : this.#stop.signal;
     const slot: Slot = {
+      startIndex,
       count,
       read: this.#readOpen ? this.#read : -1,
       ...(promote && cancel ? { promote, cancel } : {}),
@@ -329,20 +345,15 @@ export class UserPages {
     this.#total = page.totalResults;
     if (this.#counts(slot)) this.#covered.set(startIndex, pageFacts(startIndex, slot.count, page));
     const from = this.#listingFrom;
-    const near =
-      from !== undefined &&
-      startIndex >= this.#listingAt &&
-      startIndex <= this.#listingAt + this.#readAhead * slot.count &&
-      (this.#listingBusy > 0 || this.#timers.now() - this.#listingSeenAt < this.#stallMs);
     if (from !== undefined && startIndex < from) {
       // Before where a resumed listing started: the directory was all it was fetched for.
       if (this.#slots.get(startIndex) === slot) this.#slots.delete(startIndex);
       slot.page = page;
-    } else if (near) {
+    } else if (this.#near(startIndex, slot.count)) {
       slot.page = page;
     } else {
-      // Kept for a listing that is not here yet: ≈ 15 KB instead of ≈ 140 KB per 100 users.
-      slot.packed = pack(page);
+      // Kept for a listing that is not here yet: compressed, now or once the burst is over.
+      this.#packer.keep(slot, page);
     }
     if (
       page.Resources.length < slot.count &&
@@ -353,6 +364,16 @@ export class UserPages {
     this.#advanceChain();
     this.#prefetchRest();
     this.#notify();
+  }
+
+  /** Whether the listing is walking and will ask for `startIndex` within its read-ahead. */
+  #near(startIndex: number, count: number): boolean {
+    return (
+      this.#listingFrom !== undefined &&
+      startIndex >= this.#listingAt &&
+      startIndex <= this.#listingAt + this.#readAhead * count &&
+      (this.#listingBusy > 0 || this.#timers.now() - this.#listingSeenAt < this.#stallMs)
+    );
   }
 
   /** A short page: the guessed pages after it start at the wrong index; cancel those. */
@@ -441,12 +462,4 @@ function abortable(p: Promise<void>, signal: AbortSignal): Promise<void> {
       resolve();
     });
   });
-}
-
-function pack(page: Page): Buffer {
-  return zstdCompressSync(JSON.stringify(page));
-}
-
-function unpack(packed: Buffer): Page {
-  return JSON.parse(zstdDecompressSync(packed).toString("utf8")) as Page;
 }

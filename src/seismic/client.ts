@@ -103,7 +103,8 @@ export class SeismicClient {
           headersTimeout: config.timeouts.headersMs,
           bodyTimeout: config.timeouts.bodyMs,
           keepAliveTimeout: 30_000,
-          connections: 16,
+          // As many as the limiter's prefetches in flight, so a window's burst is not queued here.
+          connections: 48,
         });
     const dispatcher = options.dispatcher ?? (this.#ownedDispatcher as Agent);
     this.#dispatcher = dispatcher;
