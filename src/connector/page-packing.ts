@@ -87,6 +87,8 @@ export class QuietPacker<K extends KeptPage> {
           kept.packed = pack(kept.page);
           kept.page = undefined;
         }
+        // A quiet lull resolves at once: let answers that came meanwhile be read between batches.
+        await new Promise((resolve) => setImmediate(resolve));
       }
     } catch {
       // The sync's state was dropped (`quiet` rejects on the abort): the pages went with it.

@@ -47,6 +47,11 @@ function walkOf(t: ReturnType<typeof fakeTenant>, options = {}) {
 
 const signal = () => new AbortController().signal;
 
+/** Lets `n` turns of the event loop pass. */
+async function turns(n: number): Promise<void> {
+  for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
+}
+
 /** Reads the whole listing through the walk; returns the ids in listing order. */
 async function list(pages: UserPages, count: number, from = 1): Promise<string[]> {
   const ids: string[] = [];
@@ -179,12 +184,12 @@ describe("UserPages", () => {
     expect(pages.pagesWaitingToPack).toBe(6);
     expect(lulls).toHaveLength(1);
     quiet();
-    await new Promise((r) => setImmediate(r));
+    await turns(2);
     // Four at a time, then a fresh look at the lull before the next four.
     expect(pages.pagesWaitingToPack).toBe(2);
     expect(lulls).toHaveLength(2);
     quiet();
-    await new Promise((r) => setImmediate(r));
+    await turns(2);
     expect(pages.pagesWaitingToPack).toBe(0);
     expect(lulls).toHaveLength(2);
     // Compressed or not, the listing gets every user from the pages kept, with no call again.
