@@ -27,7 +27,7 @@ export type FetchMembers = (
 type Page = ScimListResponse<ScimMemberUser>;
 
 /** Speculative fetches waiting at once. */
-const SPECULATION_QUEUE = 64;
+const SPECULATION_QUEUE = 32;
 
 export interface MemberPagesOptions {
   /** First pages fetched ahead once the host asks for grants. */

@@ -86,7 +86,7 @@ const REAL_TIMERS: PageTimers = {
 type Page = ScimListResponse<ScimUser>;
 
 /** Prefetches of the grid waiting at once (see {@link UserPages.prefetchRest}). */
-const PREFETCH_QUEUE = 64;
+const PREFETCH_QUEUE = 32;
 
 /** A page in flight or fetched and kept for the listing. */
 interface Slot extends KeptPage {

@@ -104,7 +104,7 @@ export class SeismicClient {
           bodyTimeout: config.timeouts.bodyMs,
           keepAliveTimeout: 30_000,
           // As many as the limiter's prefetches in flight, so a window's burst is not queued here.
-          connections: 48,
+          connections: 16,
         });
     const dispatcher = options.dispatcher ?? (this.#ownedDispatcher as Agent);
     this.#dispatcher = dispatcher;

@@ -20,8 +20,10 @@ export interface RateLimiterOptions {
   prefetchReserve?: number;
   /**
    * Prefetches in flight at once: the HTTP pool serves requests in order, so a flood of
-   * prefetches would make an ordinary call wait behind them there. Default 48, the pool's
-   * connections: at 50 ms a call, 16 spread the first window's burst over ≈ 3.4–4 s, 48 over ≈ 3.2 s.
+   * prefetches would make an ordinary call wait behind them there. Default 16, the pool's
+   * connections. 48 spread the first window's burst less (≈ 3.2 s instead of ≈ 3.4–4 s at 50 ms a
+   * call) but left more of our calls uncertain in Seismic's count at each window's start, which
+   * the limiter reads as other clients' (see BENCHMARKS.md): once it held 41 calls a whole window.
    */
   maxPrefetchInFlight?: number;
 }
@@ -132,7 +134,7 @@ export class RateLimiter {
   constructor(options: RateLimiterOptions) {
     this.#o = options;
     this.#prefetchReserve = options.prefetchReserve ?? Math.ceil(options.limit / 100);
-    this.#maxPrefetchInFlight = options.maxPrefetchInFlight ?? 48;
+    this.#maxPrefetchInFlight = options.maxPrefetchInFlight ?? 16;
   }
 
   /**
