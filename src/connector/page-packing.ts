@@ -27,11 +27,11 @@ const MAX_WAITING = 256;
 /** Pages packed between two looks at `quiet`, so a burst starting meanwhile waits ≈ 10 ms at most. */
 const BATCH = 4;
 
-export function pack(page: Page): Buffer {
+function pack(page: Page): Buffer {
   return zstdCompressSync(JSON.stringify(page));
 }
 
-export function unpack(packed: Buffer): Page {
+function unpack(packed: Buffer): Page {
   return JSON.parse(zstdDecompressSync(packed).toString("utf8")) as Page;
 }
 
@@ -91,7 +91,8 @@ export class QuietPacker<K extends KeptPage> {
         await new Promise((resolve) => setImmediate(resolve));
       }
     } catch {
-      // The sync's state was dropped (`quiet` rejects on the abort): the pages went with it.
+      // `quiet` rejects when the sync's state is dropped: the pages went with it. (Should packing
+      // itself fail, the pages left simply stay parsed, which the listing reads as well.)
       this.#waiting.clear();
     } finally {
       this.#running = false;
