@@ -138,6 +138,96 @@ describe("RateLimiter", () => {
     await Promise.all(more);
   });
 
+  it("does not take a call of ours the server counted late for another client's while it holds its slot", async () => {
+    const clock = new ManualClock();
+    const rl = limiter(clock, 10, 1000);
+    const start = clock.now();
+    // Five calls of ours admitted at the window's start and answered 50 ms later.
+    const early = await Promise.all(Array.from({ length: 5 }, () => rl.acquire()));
+    clock.time = start + 50;
+    for (const a of early) rl.settle(a);
+    // One window after them: they left our log of the window, but their slots are held to 1050.
+    clock.time = start + 1000;
+    const measured = await rl.acquire();
+    expect(measured.ours).toBe(1);
+    // The server still counts them (it counted them as late as their answers): 6 calls.
+    clock.time = start + 1040;
+    rl.settle(measured, { remaining: 4, used: 6 });
+    expect(rl.externalCalls).toBe(0);
+    // The whole window is ours: 5 held + `measured` + 4 more now.
+    const more = await Promise.all(Array.from({ length: 4 }, () => rl.acquire()));
+    expect(more.map((a) => a.at)).toEqual(Array(4).fill(start + 1040));
+    // Once their slots free, the 5 may have been another client's calls after all (the server
+    // may have counted ours before its window began): they are held for them until measured.
+    clock.time = start + 1050;
+    expect(rl.externalCalls).toBe(5);
+    let admitted = false;
+    const next = rl.acquire().then((a) => {
+      admitted = true;
+      return a;
+    });
+    for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
+    expect(admitted).toBe(false);
+    // The next answer reads only ours (`measured` and itself), the early ones gone.
+    rl.settle(more[0] as Admission, { remaining: 8, used: 2 });
+    expect(rl.externalCalls).toBe(0);
+    expect((await next).at).toBe(start + 1050);
+  });
+
+  it("lets one call look again when such a reading holds calls back and nothing of ours is in flight", async () => {
+    const clock = new ManualClock();
+    const rl = limiter(clock, 4, 1000);
+    const start = clock.now();
+    const early = await Promise.all(Array.from({ length: 3 }, () => rl.acquire()));
+    clock.time = start + 50;
+    for (const a of early) rl.settle(a);
+    clock.time = start + 1000;
+    const measured = await rl.acquire();
+    rl.settle(measured, { remaining: 0, used: 4 });
+    // The early slots free at 1050: the 3 may have been others', so the window looks full.
+    clock.time = start + 1060;
+    expect(rl.externalCalls).toBe(3);
+    const times: number[] = [];
+    const admissions: Admission[] = [];
+    const two = [0, 1].map(() =>
+      rl.acquire().then((a) => {
+        times.push(clock.now() - start);
+        admissions.push(a);
+      }),
+    );
+    for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
+    // One goes to look; the other waits for what it reads.
+    expect(times).toEqual([1060]);
+    clock.time = start + 1100;
+    rl.settle(admissions[0] as Admission, { remaining: 2, used: 2 });
+    await Promise.all(two);
+    expect(times).toEqual([1060, 1100]);
+    expect(rl.externalCalls).toBe(0);
+  });
+
+  it("keeps no reserve for a reading our own late-counted calls explain, nor keeps it over a later one", async () => {
+    const clock = new ManualClock();
+    const rl = limiter(clock, 10, 1000);
+    const start = clock.now();
+    const early = await Promise.all(Array.from({ length: 3 }, () => rl.acquire()));
+    clock.time = start + 20;
+    for (const a of early) rl.settle(a);
+    clock.time = start + 1000;
+    const measured = await rl.acquire();
+    // Answered after the early slots freed (1020): the server's 4 may be theirs or others'.
+    clock.time = start + 1030;
+    rl.settle(measured, { remaining: 6, used: 4 });
+    expect(rl.externalCalls).toBe(3);
+    // 10 − 3, with no reserve on top: `measured` and 6 more.
+    const more = await Promise.all(Array.from({ length: 6 }, () => rl.acquire()));
+    expect(more.map((a) => a.at)).toEqual(Array(6).fill(start + 1030));
+    // Read with 5 of ours in flight, 0 others is not proof; but the reading it would have kept
+    // proved nothing either, so it is replaced.
+    expect((more[5] as Admission).inFlight).toBe(5);
+    rl.settle(more[5] as Admission, { remaining: 3, used: 7 });
+    expect(rl.externalCalls).toBe(0);
+  });
+
   it("ignores an older admission's answer that arrives after a newer one's", async () => {
     const clock = new ManualClock();
     const rl = limiter(clock, 600, 60_000);

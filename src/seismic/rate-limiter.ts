@@ -35,6 +35,8 @@ export interface RateLimiterOptions {
 const LULL_GRACE_MS = 20;
 /** At most this long {@link RateLimiter.prefetchLull} holds a caller back. */
 const LULL_MAX_MS = 2_000;
+/** Freed slots kept behind the head when the log is compacted. */
+const FREED_KEPT = 1024;
 
 /** What the server said about the window, from `X-Seismic-Remaining-Calls` / `-Total-Calls`. */
 export interface ServerQuota {
@@ -56,8 +58,23 @@ export interface Admission {
 
 /** Other clients' calls in the window, as measured from the server's count at `at`. */
 interface External {
-  /** At least this many (the server's count minus every call of ours it may have counted). */
+  /** The server's count minus our calls admitted in the window up to the measured one (may be < 0). */
   count: number;
+  /**
+   * When the slots of our calls admitted a window or more before the measured one, but answered
+   * since, free: the server may still have counted them. While such a call holds its slot it is
+   * not counted again as another client's; once its slot frees, it may have been one.
+   */
+  straddlers: number[];
+  /**
+   * When the slots of our calls admitted less than a window before the measured one, but more
+   * than a window before its answer, free: the server may already have dropped them from its
+   * window. While such a call holds its slot, the slot stands for it; once it frees, the room it
+   * leaves may be another client's.
+   */
+  band: number[];
+  /** Others seen beyond what those calls of ours could explain, at the measurement. */
+  evidence: number;
   /** Calls of ours in flight when the measured one was admitted: counted by the server or not. */
   uncertain: number;
   at: number;
@@ -101,7 +118,12 @@ interface PrefetchWaiter {
  *
  * The server's count is used only to see calls that are not ours: `used − ours` at the moment a
  * call was admitted. Our own log is exact for our calls, so without other clients the window is
- * spent to the last call and nothing waits for the server to say so.
+ * spent to the last call and nothing waits for the server to say so. Seismic counts a call
+ * somewhere between its admission and its answer, so at a window's start it may still count
+ * calls we admitted just over a window ago: those are ours while they hold a slot (the slot
+ * already keeps them out of the window), and only others beyond them call for the reserve.
+ * Counted as others' (phantoms of 1–16 at every window's start), they cost the second and third
+ * windows ≈ 1 s each in the `throttled` benchmark.
  */
 export class RateLimiter {
   readonly #o: RateLimiterOptions;
@@ -110,6 +132,8 @@ export class RateLimiter {
   #admittedHead = 0;
   /** When each answered call leaves the window (answer + window), ascending, from `#freeHead`. */
   #frees: number[] = [];
+  /** The admission time of the call behind each entry of `#frees`. */
+  #freeAdmissions: number[] = [];
   #freeHead = 0;
   #inFlight = 0;
   #wake: (() => void) | undefined;
@@ -174,6 +198,7 @@ export class RateLimiter {
     let i = this.#frees.length;
     while (i > this.#freeHead && (this.#frees[i - 1] as number) > free) i--;
     this.#frees.splice(i, 0, free);
+    this.#freeAdmissions.splice(i, 0, admission.at);
     if (quota) this.#observe(quota, admission);
     const wake = this.#wake;
     this.#wake = undefined;
@@ -235,22 +260,45 @@ export class RateLimiter {
     // Answers may arrive out of order: the latest admission measured wins.
     const previous = this.#external;
     if (previous && previous.at > admission.at) return;
-    const count = Math.max(0, counted - admission.ours);
+    const count = counted - admission.ours;
+    // Seismic counts a call somewhere between its admission and its answer, so our log of the
+    // window (admissions) is off at both edges of the server's window for this call.
+    const { windowMs } = this.#o;
+    const now = this.#o.clock.now();
+    const straddlers: number[] = [];
+    const band: number[] = [];
+    for (const { admittedAt, free } of this.#slotsFreeingAfter(admission.at)) {
+      if (admittedAt <= admission.at - windowMs) straddlers.push(free);
+      else if (admittedAt <= now - windowMs) band.push(free);
+    }
+    // Others beyond every call of ours the server may have counted with this one.
+    const evidence = Math.max(0, count - straddlers.length);
     const uncertain = admission.inFlight ?? 0;
     // Seeing none while calls of ours were in flight proves nothing: as many of those may have
     // reached Seismic after this one as other clients made (a burst of 16 hid 10). Reading 0
     // would spend the whole window, so other clients seen in the last window stay counted until
     // a call with nothing of ours in flight, or a window's time, says they are gone.
     if (
-      count === 0 &&
+      evidence === 0 &&
       uncertain > 0 &&
       previous &&
-      previous.count > 0 &&
+      previous.evidence > 0 &&
       admission.at < previous.at + this.#o.windowMs
     ) {
       return;
     }
-    this.#external = { count, uncertain, at: admission.at };
+    this.#external = { count, straddlers, band, evidence, uncertain, at: admission.at };
+  }
+
+  /** Answered calls whose slot frees (or freed) after `after`, with their admission times. */
+  *#slotsFreeingAfter(after: number): Generator<{ admittedAt: number; free: number }> {
+    // Slots that freed since may already be behind the head: look back for them.
+    let first = this.#freeHead;
+    while (first > 0 && (this.#frees[first - 1] as number) > after) first--;
+    for (let i = first; i < this.#frees.length; i++) {
+      const free = this.#frees[i] as number;
+      if (free > after) yield { admittedAt: this.#freeAdmissions[i] as number, free };
+    }
   }
 
   /**
@@ -261,9 +309,28 @@ export class RateLimiter {
   #externalAt(now: number): number {
     const e = this.#external;
     if (!e) return 0;
+    // Our calls the server may have counted with the measurement are ours while they hold a slot
+    // (which keeps them out of the window already), and those it may have dropped stand in their
+    // slots; once a slot frees, either may have been another client's call.
+    let count = e.count;
+    for (const free of e.straddlers) if (free > now) count--;
+    for (const free of e.band) if (free <= now) count++;
+    count = Math.max(0, count);
     const limit = Math.min(this.#o.limit, this.#serverLimit ?? Number.POSITIVE_INFINITY);
-    const noRoom = limit - e.count - Math.max(reserveFor(limit), e.uncertain) < 1;
-    return noRoom && now >= e.at + 2 * this.#o.windowMs ? 0 : e.count;
+    const noRoom = limit - count - this.#reserve(e) < 1;
+    return noRoom && now >= e.at + 2 * this.#o.windowMs ? 0 : count;
+  }
+
+  /**
+   * Room kept for other clients beyond their measured calls: calls of ours that were in flight
+   * may have reached Seismic after the measured one, so they may be the other clients' too; keep
+   * room for the larger of them and 1 %. Only when the measurement showed others beyond our own
+   * late-counted calls: otherwise its count is what those calls may have been.
+   */
+  #reserve(e: External): number {
+    if (e.evidence === 0) return 0;
+    const limit = Math.min(this.#o.limit, this.#serverLimit ?? Number.POSITIVE_INFINITY);
+    return Math.max(reserveFor(limit), e.uncertain);
   }
 
   async #admit(signal: AbortSignal | undefined): Promise<Admission> {
@@ -281,7 +348,7 @@ export class RateLimiter {
         // cap; with every slot in flight, the next answer; with no room at all (other clients
         // hold the whole window), once their measured calls have surely left it.
         let until = this.#pausedUntil;
-        if (held >= cap) {
+        if (held >= cap && !this.#mayLook(held)) {
           const needed = held - cap + 1;
           until = Math.max(
             until,
@@ -414,14 +481,24 @@ export class RateLimiter {
     });
   }
 
+  /**
+   * Whether one call may go to measure the others again, though the cap says no: the last reading
+   * proved no other client (its count was what our own late-counted calls may have been), and
+   * with nothing of ours in flight no answer is coming to say more. Without this, calls held
+   * back by such a reading at the end of a window's burst would wait for the next window.
+   */
+  #mayLook(held: number): boolean {
+    const e = this.#external;
+    if (!e || e.evidence > 0 || this.#inFlight > 0) return false;
+    return held < Math.min(this.#o.limit, this.#serverLimit ?? Number.POSITIVE_INFINITY);
+  }
+
   /** How many of our calls the window may hold now. */
   #cap(now: number): number {
     const limit = Math.min(this.#o.limit, this.#serverLimit ?? Number.POSITIVE_INFINITY);
     const external = this.#externalAt(now);
-    if (external === 0) return limit;
-    // Calls of ours that were in flight may have reached Seismic after the measured one: they
-    // may be the other clients' too, so keep room for the larger of them and 1 %.
-    return limit - external - Math.max(reserveFor(limit), this.#external?.uncertain ?? 0);
+    if (external === 0 || !this.#external) return limit;
+    return limit - external - this.#reserve(this.#external);
   }
 
   /** Sleeps `ms` (may be Infinity), or less when an answer frees a slot. */
@@ -458,10 +535,12 @@ export class RateLimiter {
     ) {
       this.#admittedHead++;
     }
-    // Compact now and then instead of shifting on every call.
-    if (this.#freeHead > 1024 && this.#freeHead * 2 > this.#frees.length) {
-      this.#frees = this.#frees.slice(this.#freeHead);
-      this.#freeHead = 0;
+    // Compact now and then instead of shifting on every call, keeping the slots freed last
+    // (#answeredSince looks back at those that freed while a call was in flight).
+    if (this.#freeHead > 2 * FREED_KEPT && this.#freeHead * 2 > this.#frees.length) {
+      this.#frees = this.#frees.slice(this.#freeHead - FREED_KEPT);
+      this.#freeAdmissions = this.#freeAdmissions.slice(this.#freeHead - FREED_KEPT);
+      this.#freeHead = FREED_KEPT;
     }
     if (this.#admittedHead > 1024 && this.#admittedHead * 2 > this.#admitted.length) {
       this.#admitted = this.#admitted.slice(this.#admittedHead);
