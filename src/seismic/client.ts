@@ -18,7 +18,7 @@ import type {
 } from "./models.js";
 import type { SeismicObserver } from "./observer.js";
 import { type Origin, type ProbeResult, probeOrigin } from "./probe.js";
-import { RateLimiter } from "./rate-limiter.js";
+import { MAX_PREFETCH_IN_FLIGHT, RateLimiter } from "./rate-limiter.js";
 import { SecretRedactor } from "./redact.js";
 import { ReportingApi, type ReportingTableNames } from "./reporting.js";
 import { RequestPipeline } from "./request.js";
@@ -104,7 +104,7 @@ export class SeismicClient {
           bodyTimeout: config.timeouts.bodyMs,
           keepAliveTimeout: 30_000,
           // As many as the limiter's prefetches in flight, so a window's burst is not queued here.
-          connections: 16,
+          connections: MAX_PREFETCH_IN_FLIGHT,
         });
     const dispatcher = options.dispatcher ?? (this.#ownedDispatcher as Agent);
     this.#dispatcher = dispatcher;

@@ -426,6 +426,33 @@ describe("RateLimiter", () => {
       await Promise.all(waiting);
     });
 
+    it("holds nobody once a lull ended on a spent window: later calls go as slots free", async () => {
+      const clock = new ManualClock();
+      const rl = prefetching(clock, 2);
+      const start = clock.now();
+      const admitted: Admission[] = [];
+      const waiting = Array.from({ length: 3 }, () =>
+        rl.acquire(undefined, { prefetch: true }).then((a) => admitted.push(a)),
+      );
+      await tick();
+      const first = rl.prefetchLull();
+      clock.time = start + 10;
+      for (const a of admitted.splice(0)) rl.settle(a);
+      await clock.runAll();
+      await first;
+      // The third prefetch went out in the next window, as a slot freed, and is in flight.
+      expect(admitted.map((a) => a.at - start)).toEqual([1010]);
+      let resolved = false;
+      const second = rl.prefetchLull().then(() => {
+        resolved = true;
+      });
+      await tick();
+      expect(resolved).toBe(true);
+      await second;
+      for (const a of admitted.splice(0)) rl.settle(a);
+      await Promise.all(waiting);
+    });
+
     it("holds a caller back 2 s at most", async () => {
       const clock = new ManualClock();
       const rl = prefetching(clock, 10);

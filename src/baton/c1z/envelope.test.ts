@@ -1,5 +1,6 @@
-import { writeFileSync } from "node:fs";
+import { createWriteStream, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { Writable } from "node:stream";
 import { constants, zstdCompressSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { C1zError } from "./c1z-error.js";
@@ -8,6 +9,7 @@ import {
   C1Z_V3_MAGIC,
   detectFormat,
   readEnvelope,
+  writeEnvelope,
   zstdFrameContentSize,
 } from "./envelope.js";
 import { tempDir } from "./test-support/temp-dir.js";
@@ -27,6 +29,33 @@ describe("c1z envelope", () => {
     expect(await detectFormat(at("v3.c1z", C1Z_V3_MAGIC))).toBe("v3");
     expect(await detectFormat(at("text.c1z", Buffer.from("hello world")))).toBe("unknown");
     expect(await detectFormat(at("tiny.c1z", Buffer.from("C1")))).toBe("unknown");
+  });
+
+  it("writes a file of several read chunks and reads the same bytes back", async () => {
+    const dir = tempDir();
+    // 9 MiB + 1: three reads of 4 MiB, the last one short, all through the one reused buffer.
+    const db = Buffer.alloc(9 * 1024 * 1024 + 1);
+    for (let i = 0; i + 4 <= db.length; i += 4096) db.writeUInt32LE((i * 2654435761) >>> 0, i);
+    writeFileSync(join(dir, "db"), db);
+    await writeEnvelope(join(dir, "db"), createWriteStream(join(dir, "out.c1z")));
+    const c1z = readFileSync(join(dir, "out.c1z"));
+    expect(c1z.subarray(0, 5).equals(C1Z_V1_MAGIC)).toBe(true);
+    expect(zstdFrameContentSize(c1z.subarray(5, 23))).toBe(BigInt(db.length));
+    await readEnvelope(join(dir, "out.c1z"), join(dir, "back"));
+    expect(readFileSync(join(dir, "back")).equals(db)).toBe(true);
+  });
+
+  it("rejects with the destination's error when it fails mid-way", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "db"), Buffer.alloc(9 * 1024 * 1024, 7));
+    let writes = 0;
+    const out = new Writable({
+      write(_chunk, _encoding, done) {
+        writes++;
+        done(writes > 1 ? new Error("disk full") : null);
+      },
+    });
+    await expect(writeEnvelope(join(dir, "db"), out)).rejects.toThrow("disk full");
   });
 
   it("reads Frame_Content_Size from zstd frame headers", () => {

@@ -5,7 +5,7 @@
  * (Frame_Content_Size, via zstd's pledged source size) and a content checksum, like the Go SDK.
  */
 import { createReadStream, createWriteStream } from "node:fs";
-import { open, stat } from "node:fs/promises";
+import { type FileHandle, open, stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import { Transform, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -23,6 +23,16 @@ const MAX_WINDOW_LOG = 27;
 
 /** zstd level 1, the closest match to the Go writer's "SpeedFastest". */
 const COMPRESSION_LEVEL = 1;
+
+/**
+ * Bytes per read of the database and per zstd output buffer when writing. Each chunk is one trip
+ * to the thread pool and back: with a read stream's defaults (64 KiB reads, 16 KiB output)
+ * compressing a 188 MB working database took 0.7–0.9 s on two cores, with 4 MiB chunks
+ * 0.26–0.41 s. One read buffer is reused (see {@link feed}): a stream's fresh 4 MiB buffers
+ * raised the peak RSS by ≈ 50 MB before the collector freed them.
+ */
+const WRITE_CHUNK = 4 * 1024 * 1024;
+const ZSTD_OUT_CHUNK = 1024 * 1024;
 
 export type C1zFormat = "empty" | "v1" | "v3" | "unknown";
 
@@ -72,6 +82,7 @@ export async function writeEnvelope(
   const { size } = await stat(dbPath);
   const compressor = createZstdCompress({
     pledgedSrcSize: size,
+    chunkSize: ZSTD_OUT_CHUNK,
     params: {
       [constants.ZSTD_c_compressionLevel]: COMPRESSION_LEVEL,
       [constants.ZSTD_c_contentSizeFlag]: 1,
@@ -79,7 +90,35 @@ export async function writeEnvelope(
     },
   });
   out.write(C1Z_V1_MAGIC);
-  await pipeline(createReadStream(dbPath), compressor, out, { signal });
+  const db = await open(dbPath, "r");
+  try {
+    // A failed read ends the pipeline with its error; a failed pipeline fails the next write.
+    // Both are awaited before the file closes, so no read is left in flight.
+    const [written] = await Promise.allSettled([
+      pipeline(compressor, out, { signal }),
+      feed(db, compressor).catch((e: unknown) => compressor.destroy(e as Error)),
+    ]);
+    if (written.status === "rejected") throw written.reason;
+  } finally {
+    await db.close();
+  }
+}
+
+/**
+ * Writes the file behind `db` into `to` and ends it, through one reused buffer: a zlib stream
+ * calls a write back once it has consumed the whole chunk, so the buffer is free again then.
+ */
+async function feed(db: FileHandle, to: Writable): Promise<void> {
+  const buffer = Buffer.allocUnsafe(WRITE_CHUNK);
+  for (let position = 0; ; ) {
+    const { bytesRead } = await db.read(buffer, 0, buffer.length, position);
+    if (bytesRead === 0) break;
+    position += bytesRead;
+    await new Promise<void>((resolve, reject) =>
+      to.write(buffer.subarray(0, bytesRead), (e) => (e ? reject(e) : resolve())),
+    );
+  }
+  to.end();
 }
 
 /** Why the unpacked copy could not be written, for errors of the destination (not the c1z). */
