@@ -138,17 +138,30 @@ describe("RateLimiter", () => {
     await Promise.all(more);
   });
 
-  it("does not take a call of ours the server counted late for another client's while it holds its slot", async () => {
-    const clock = new ManualClock();
-    const rl = limiter(clock, 10, 1000);
+  /**
+   * `early` calls of ours admitted at a 1 s window's start and answered `answeredAt` ms later,
+   * then one more admitted a window after them: the early ones left our log of the window, but
+   * their slots are held to 1000 + `answeredAt`.
+   */
+  async function afterEarlyCalls(
+    clock: ManualClock,
+    limit: number,
+    early: number,
+    answeredAt = 50,
+  ) {
+    const rl = limiter(clock, limit, 1000);
     const start = clock.now();
-    // Five calls of ours admitted at the window's start and answered 50 ms later.
-    const early = await Promise.all(Array.from({ length: 5 }, () => rl.acquire()));
-    clock.time = start + 50;
-    for (const a of early) rl.settle(a);
-    // One window after them: they left our log of the window, but their slots are held to 1050.
+    const first = await Promise.all(Array.from({ length: early }, () => rl.acquire()));
+    clock.time = start + answeredAt;
+    for (const a of first) rl.settle(a);
     clock.time = start + 1000;
     const measured = await rl.acquire();
+    return { rl, start, measured };
+  }
+
+  it("does not take a call of ours the server counted late for another client's while it holds its slot", async () => {
+    const clock = new ManualClock();
+    const { rl, start, measured } = await afterEarlyCalls(clock, 10, 5);
     expect(measured.ours).toBe(1);
     // The server still counts them (it counted them as late as their answers): 6 calls.
     clock.time = start + 1040;
@@ -176,13 +189,7 @@ describe("RateLimiter", () => {
 
   it("lets one call look again when such a reading holds calls back and nothing of ours is in flight", async () => {
     const clock = new ManualClock();
-    const rl = limiter(clock, 4, 1000);
-    const start = clock.now();
-    const early = await Promise.all(Array.from({ length: 3 }, () => rl.acquire()));
-    clock.time = start + 50;
-    for (const a of early) rl.settle(a);
-    clock.time = start + 1000;
-    const measured = await rl.acquire();
+    const { rl, start, measured } = await afterEarlyCalls(clock, 4, 3);
     rl.settle(measured, { remaining: 0, used: 4 });
     // The early slots free at 1050: the 3 may have been others', so the window looks full.
     clock.time = start + 1060;
@@ -207,13 +214,7 @@ describe("RateLimiter", () => {
 
   it("keeps no reserve for a reading our own late-counted calls explain, nor keeps it over a later one", async () => {
     const clock = new ManualClock();
-    const rl = limiter(clock, 10, 1000);
-    const start = clock.now();
-    const early = await Promise.all(Array.from({ length: 3 }, () => rl.acquire()));
-    clock.time = start + 20;
-    for (const a of early) rl.settle(a);
-    clock.time = start + 1000;
-    const measured = await rl.acquire();
+    const { rl, start, measured } = await afterEarlyCalls(clock, 10, 3, 20);
     // Answered after the early slots freed (1020): the server's 4 may be theirs or others'.
     clock.time = start + 1030;
     rl.settle(measured, { remaining: 6, used: 4 });
@@ -403,7 +404,7 @@ describe("RateLimiter", () => {
       expect(lullAt).toBe(50);
     });
 
-    it("resolves while prefetches still wait when the window has no room for them", async () => {
+    it("resolves while prefetches still wait when the window has no room, then holds nobody", async () => {
       const clock = new ManualClock();
       const rl = prefetching(clock, 2);
       const start = clock.now();
@@ -422,33 +423,16 @@ describe("RateLimiter", () => {
       await lull;
       // Not at the next window (1010), when the third prefetch can go.
       expect(lullAt).toBe(30);
-      for (const a of admitted.splice(0)) rl.settle(a);
-      await Promise.all(waiting);
-    });
-
-    it("holds nobody once a lull ended on a spent window: later calls go as slots free", async () => {
-      const clock = new ManualClock();
-      const rl = prefetching(clock, 2);
-      const start = clock.now();
-      const admitted: Admission[] = [];
-      const waiting = Array.from({ length: 3 }, () =>
-        rl.acquire(undefined, { prefetch: true }).then((a) => admitted.push(a)),
-      );
-      await tick();
-      const first = rl.prefetchLull();
-      clock.time = start + 10;
-      for (const a of admitted.splice(0)) rl.settle(a);
-      await clock.runAll();
-      await first;
-      // The third prefetch went out in the next window, as a slot freed, and is in flight.
+      // It went out as a slot freed and is in flight; later calls go as slots free, so the
+      // window was spent once and nobody is held back again.
       expect(admitted.map((a) => a.at - start)).toEqual([1010]);
       let resolved = false;
-      const second = rl.prefetchLull().then(() => {
+      const again = rl.prefetchLull().then(() => {
         resolved = true;
       });
       await tick();
       expect(resolved).toBe(true);
-      await second;
+      await again;
       for (const a of admitted.splice(0)) rl.settle(a);
       await Promise.all(waiting);
     });
