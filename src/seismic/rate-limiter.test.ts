@@ -404,7 +404,7 @@ describe("RateLimiter", () => {
       expect(lullAt).toBe(50);
     });
 
-    it("resolves while prefetches still wait when the window has no room, then holds nobody", async () => {
+    it("resolves while prefetches still wait when the window has no room for them", async () => {
       const clock = new ManualClock();
       const rl = prefetching(clock, 2);
       const start = clock.now();
@@ -423,18 +423,54 @@ describe("RateLimiter", () => {
       await lull;
       // Not at the next window (1010), when the third prefetch can go.
       expect(lullAt).toBe(30);
-      // It went out as a slot freed and is in flight; later calls go as slots free, so the
-      // window was spent once and nobody is held back again.
-      expect(admitted.map((a) => a.at - start)).toEqual([1010]);
-      let resolved = false;
-      const again = rl.prefetchLull().then(() => {
-        resolved = true;
-      });
-      await tick();
-      expect(resolved).toBe(true);
-      await again;
       for (const a of admitted.splice(0)) rl.settle(a);
       await Promise.all(waiting);
+    });
+
+    it("holds nobody while prefetches wait for room a lull found spent, and holds again a window later", async () => {
+      const clock = new ManualClock();
+      const rl = prefetching(clock, 2);
+      const start = clock.now();
+      const inFlight: Admission[] = [];
+      const at = () => inFlight.map((a) => a.at - start);
+      const lullEnds = async () => {
+        let ended: number | undefined;
+        const lull = rl.prefetchLull().then(() => {
+          ended = clock.now() - start;
+        });
+        await tick();
+        return { lull, ended: () => ended };
+      };
+      const five = Array.from({ length: 5 }, () =>
+        rl.acquire(undefined, { prefetch: true }).then((a) => inFlight.push(a)),
+      );
+      await tick();
+      const first = await lullEnds();
+      clock.time = start + 10;
+      for (const a of inFlight.splice(0)) rl.settle(a);
+      await clock.runAll();
+      await first.lull;
+      expect(first.ended()).toBe(30);
+      // Two more went out as the first two's slots freed; the fifth waits for room.
+      expect(at()).toEqual([1010, 1010]);
+      const second = await lullEnds();
+      expect(second.ended()).toBe(clock.now() - start);
+      for (const a of inFlight.splice(0)) rl.settle(a);
+      await clock.runAll();
+      expect(at()).toEqual([clock.now() - start]);
+      for (const a of inFlight.splice(0)) rl.settle(a);
+      await Promise.all(five);
+      // A window with no prefetch waiting for room: a new burst is held for again.
+      clock.time += 1100;
+      const sixth = rl.acquire(undefined, { prefetch: true }).then((a) => inFlight.push(a));
+      await tick();
+      const third = await lullEnds();
+      expect(third.ended()).toBeUndefined();
+      for (const a of inFlight.splice(0)) rl.settle(a);
+      await clock.runAll();
+      await third.lull;
+      await sixth;
+      expect(third.ended()).toBeDefined();
     });
 
     it("holds a caller back 2 s at most", async () => {

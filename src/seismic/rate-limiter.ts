@@ -161,8 +161,8 @@ export class RateLimiter {
   /** Callers of {@link prefetchLull} waiting; whether a check of the lull is pending. */
   #lullWaiters: (() => void)[] = [];
   #lullCheck = false;
-  /** A lull once ended because the window had no room for waiting prefetches: it holds nobody now. */
-  #burstSpent = false;
+  /** When a lull ended, or prefetches waited since, on a window without room for them. */
+  #spentAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: RateLimiterOptions) {
     this.#o = options;
@@ -222,14 +222,15 @@ export class RateLimiter {
    * the sync's own work, and a rolling window repeats the pace of the first (each slot frees one
    * window after its call). Without a limit it resolves at once.
    *
-   * Once prefetches have spent a window and still wait, it resolves at once for good: every
-   * later call waits for a slot an earlier one frees, so calls go at the pace of the first
-   * window's answers whatever the sync does meanwhile. Holding the work back then only moved it
-   * past the last call: in the `throttled` benchmark ≈ 1.3 s of writing after the last answer
-   * (see BENCHMARKS.md).
+   * Once a lull ended on a window without room for the prefetches still waiting, it resolves at
+   * once while they keep waiting for room (see {@link #slotPaced}): every call then waits for a
+   * slot an earlier one frees, so calls go at the pace of the first window's answers whatever the
+   * sync does meanwhile. Holding the work back then only moved it past the last call: in the
+   * `throttled` benchmark ≈ 1.3 s of writing after the last answer (see BENCHMARKS.md).
    */
   async prefetchLull(signal?: AbortSignal): Promise<void> {
-    if (!Number.isFinite(this.#o.limit) || this.#burstSpent || this.#prefetchQuiet()) return;
+    if (!Number.isFinite(this.#o.limit)) return;
+    if (this.#slotPaced(this.#o.clock.now()) || this.#prefetchQuiet()) return;
     const limit = new AbortController();
     await new Promise<void>((resolve) => {
       const done = () => {
@@ -454,6 +455,7 @@ export class RateLimiter {
       waiter.resolve({ ...this.#take(now), prefetch: true });
       held++;
     }
+    if (this.#prefetchers.length > 0 && held >= cap && this.#slotPaced(now)) this.#spentAt = now;
     // Full of prefetches in flight: the next answer pumps again.
     if (this.#prefetchers.length === 0 || this.#prefetchInFlight >= this.#maxPrefetchInFlight) {
       return;
@@ -483,10 +485,21 @@ export class RateLimiter {
     this.#evict(now);
     const held = this.#inFlight + this.#frees.length - this.#freeHead;
     if (held >= this.#cap(now) - this.#prefetchReserve) {
-      this.#burstSpent = true;
+      this.#spentAt = now;
       return true;
     }
     return this.#pausedUntil > now;
+  }
+
+  /**
+   * Whether calls go as slots free: at most a window ago a lull ended, or prefetches waited, on a
+   * window without room for them (the first slot of such a window frees a window after an answer
+   * that came before, so waiting prefetches renew this in time). A window later without that (the
+   * sync slowed, or a new one starts on the same client), the next burst has room again and the
+   * lull holds for it.
+   */
+  #slotPaced(now: number): boolean {
+    return now - this.#spentAt <= this.#o.windowMs;
   }
 
   /** Tells the callers of prefetchLull once prefetching has stayed quiet for a moment. */
@@ -495,7 +508,7 @@ export class RateLimiter {
     this.#lullCheck = true;
     this.#o.clock.sleep(LULL_GRACE_MS).then(() => {
       this.#lullCheck = false;
-      if (!this.#burstSpent && !this.#prefetchQuiet()) return;
+      if (!this.#slotPaced(this.#o.clock.now()) && !this.#prefetchQuiet()) return;
       for (const w of [...this.#lullWaiters]) w();
     });
   }
