@@ -4,8 +4,8 @@
  * spent in one burst at its start, while the work of writing what came back waits for the
  * minute the limit leaves idle anyway. Without this the first window's calls go at the pace of
  * that work (about 60 per second on two cores), and a rolling window repeats that pace in every
- * later window, which adds the whole spread of the first window to the sync's wall time. Once a
- * window has been spent the lull holds nobody (calls then go as the first window's slots free),
+ * later window, which adds the whole spread of the first window to the sync's wall time. While
+ * calls wait for the slots a spent window frees, the lull holds nobody (the pace is set already),
  * so the work of the last window is not left until after its last call.
  */
 import type { CallContext, ResourceSyncer } from "../baton/connector.js";
