@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The baton-seismic binary: the Seismic connector on the Baton CLI harness, plus `simulate`.
+import { prestartWriter } from "./baton/c1z/writer-thread.js";
 import { applyHeapPolicy } from "./baton/cli/heap-policy.js";
 
 // The c1z store needs node:sqlite, which this project requires from Node 22.15 (package.json
@@ -20,6 +21,12 @@ if (process.argv[2] === "health") {
   const code = await leanHealth(process.argv.slice(3), process.env);
   if (code !== undefined) process.exit(code);
 }
+// The default command syncs into --file: its c1z writer thread loads on the other core while
+// this one loads the CLI (writer-thread.ts). Unused (a provisioning run, service mode before its
+// first sync), it waits without keeping the process alive.
+const first = process.argv[2];
+const asksForHelp = process.argv.some((a) => a === "--help" || a === "-h" || a === "--version");
+if ((first === undefined || first.startsWith("-")) && !asksForHelp) prestartWriter();
 const { runCli } = await import("./baton/cli/run.js");
 const { seismicDefinition } = await import("./connector/index.js");
 const { simulateCommand } = await import("./simulator/command.js");

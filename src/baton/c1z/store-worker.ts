@@ -16,14 +16,12 @@ import {
 import { C1zStore } from "./store.js";
 import {
   type BatchOp,
-  EXITED,
-  SEQ,
   type SerializedError,
   serializeError,
-  type WorkerInit,
   type WorkerReply,
   type WorkerRequest,
 } from "./threaded-store.js";
+import { EXITED, type OpenRequest, SEQ, type WorkerInit } from "./writer-thread.js";
 
 const init = workerData as WorkerInit;
 const state = new Int32Array(init.state);
@@ -142,16 +140,25 @@ async function handle(s: C1zStore, req: WorkerRequest): Promise<void> {
   }
 }
 
-try {
-  const opened = await C1zStore.open(
-    init.file,
-    init.tempDir !== undefined ? { tempDir: init.tempDir } : {},
-  );
-  parentPort?.on("message", (req: WorkerRequest) => {
-    void handle(opened, req);
-  });
-  reply({ type: "ready", origin: opened.origin });
-} catch (err) {
-  reply({ type: "ready", error: serializeError(err) });
-  process.exit(0);
+/** Opens the file the store names; requests come only after the `ready` reply. */
+async function open(req: OpenRequest): Promise<void> {
+  try {
+    const opened = await C1zStore.open(
+      req.file,
+      req.tempDir !== undefined ? { tempDir: req.tempDir } : {},
+    );
+    parentPort?.on("message", (next: WorkerRequest) => {
+      void handle(opened, next);
+    });
+    reply({ type: "ready", origin: opened.origin });
+  } catch (err) {
+    reply({ type: "ready", error: serializeError(err) });
+    process.exit(0);
+  }
 }
+
+// Started early (writer-thread.ts), the thread has loaded its modules by the time it is told
+// which file to open.
+parentPort?.once("message", (req: OpenRequest) => {
+  void open(req);
+});

@@ -12,7 +12,8 @@ import { C1zError } from "./c1z-error.js";
 import { C1zStore, type SyncStore } from "./store.js";
 import { fixture, user } from "./test-support/fixtures.js";
 import { tempDir } from "./test-support/temp-dir.js";
-import { storeWorkerFile, ThreadedC1zStore } from "./threaded-store.js";
+import { ThreadedC1zStore } from "./threaded-store.js";
+import { storeWorkerFile } from "./writer-thread.js";
 
 const workerFile = new URL("../../../dist/src/baton/c1z/store-worker.js", import.meta.url);
 

@@ -27,14 +27,7 @@
  * call the sync command in-process write in-thread; the CLI tests, which run `dist/`, and
  * threaded-store.test.ts (which points at the built worker) cover the threaded store.
  */
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import {
-  MessageChannel,
-  type MessagePort,
-  receiveMessageOnPort,
-  Worker,
-} from "node:worker_threads";
+import { type MessagePort, receiveMessageOnPort, type Worker } from "node:worker_threads";
 import { create, toBinary } from "@bufbuild/protobuf";
 import {
   type Entitlement,
@@ -55,16 +48,17 @@ import { C1zStore, type SyncStore, type UnfinishedSync } from "./store.js";
 import type { SyncType } from "./sync-runs.js";
 import { c1zTypeRegistry } from "./type-registry.js";
 import type { WorkingDbOrigin } from "./working-db.js";
+import {
+  EXITED,
+  type OpenRequest,
+  SEQ,
+  storeWorkerFile,
+  takeWriter,
+  type WriterThread,
+} from "./writer-thread.js";
 
 /** Batches posted and not yet committed before `transaction` waits for the worker. */
 export const MAX_UNACKED = 4;
-
-/**
- * The worker's young generation, in MB. V8 would grow it to 2 × 64 MB semi-spaces on this
- * allocation rate, as on the main thread; bounded, the worker adds ≈ 80 MB of RSS instead of
- * ≈ 200 MB at 100,000 users, at no measurable cost in time.
- */
-const WORKER_YOUNG_GENERATION_MB = 16;
 
 // ── the protocol shared with store-worker.ts ──────────────────────────────────────────────────
 
@@ -127,17 +121,6 @@ export interface ResultReply {
   readonly error?: SerializedError;
 }
 
-export interface WorkerInit {
-  readonly file: string;
-  readonly tempDir?: string;
-  /** Int32Array view: [SEQ] counts replies posted, [EXITED] is 1 once the worker ends. */
-  readonly state: SharedArrayBuffer;
-  readonly replies: MessagePort;
-}
-
-export const SEQ = 0;
-export const EXITED = 1;
-
 export function serializeError(err: unknown): SerializedError {
   if (err instanceof C1zError) return { name: err.name, message: err.message, code: err.code };
   if (err instanceof Error) return { name: err.name, message: err.message };
@@ -197,12 +180,6 @@ export async function openSyncStore(
     : C1zStore.open(file, options);
 }
 
-/** `store-worker.js` beside this module, or undefined when running from TypeScript sources. */
-export function storeWorkerFile(): URL | undefined {
-  const url = new URL("./store-worker.js", import.meta.url);
-  return url.protocol === "file:" && existsSync(fileURLToPath(url)) ? url : undefined;
-}
-
 export class ThreadedC1zStore implements SyncStore {
   private readonly state: Int32Array;
   /** The writes of the open transaction, posted when it returns. */
@@ -235,26 +212,28 @@ export class ThreadedC1zStore implements SyncStore {
     });
   }
 
-  /** Starts the worker, which opens (resumes, unpacks or creates) the working database. */
+  /**
+   * Gives a writer thread (one started early, see writer-thread.ts, or a new one) the file to
+   * open: it resumes, unpacks or creates the working database.
+   */
   static async open(
     file: string,
     options: { tempDir?: string; workerFile: URL },
   ): Promise<ThreadedC1zStore> {
-    const state = new SharedArrayBuffer(8);
-    const { port1, port2 } = new MessageChannel();
-    const init: WorkerInit = {
+    const thread: WriterThread = takeWriter(options.workerFile);
+    const { worker } = thread;
+    const store = new ThreadedC1zStore(file, worker, thread.replies, thread.state);
+    const open: OpenRequest = {
+      type: "open",
       file,
       ...(options.tempDir !== undefined ? { tempDir: options.tempDir } : {}),
-      state,
-      replies: port2,
     };
-    const worker = new Worker(options.workerFile, {
-      workerData: init,
-      transferList: [port2],
-      resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+    // Held alive while it opens: nothing else may be pending on this event loop.
+    worker.ref();
+    worker.postMessage(open);
+    const ready = await store.receiveAsync().catch((e: unknown) => {
+      throw thread.early.error ?? e;
     });
-    const store = new ThreadedC1zStore(file, worker, port1, state);
-    const ready = await store.receiveAsync();
     if (ready.type !== "ready" || ready.error) {
       store.closed = true;
       await worker.terminate();
