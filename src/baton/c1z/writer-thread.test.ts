@@ -36,7 +36,8 @@ describe("writer thread started early", () => {
     const next = prestartWriter(workerFile);
     expect(next).not.toBe(waiting);
     await next?.worker.terminate();
-    takeWriter(workerFile);
+    // Takes the terminated one back out, so no later test finds it waiting.
+    expect(takeWriter(workerFile)).toBe(next);
     const f = fixture();
     const syncId = store.startSync("full");
     store.transaction(() => {
