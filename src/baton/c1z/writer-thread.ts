@@ -47,7 +47,7 @@ export interface WriterThread {
   readonly state: SharedArrayBuffer;
   /** This side of the channel the worker replies on. */
   readonly replies: MessagePort;
-  /** An error the thread raised before a store took it (it then ended). */
+  /** The first error the thread raised (kept here, so none is thrown at the process). */
   readonly early: { error?: Error };
 }
 
@@ -98,12 +98,15 @@ export function prestartWriter(
   return spare;
 }
 
-/** The thread {@link prestartWriter} started for `workerFile`, once; else a new one. */
+/**
+ * The thread {@link prestartWriter} started for `workerFile`, once; else a new one. One that has
+ * ended meanwhile (a long-lived process may wait hours for its first sync) is dropped for a new one.
+ */
 export function takeWriter(workerFile: URL): WriterThread {
   const early = spare;
   if (early && early.workerFile.href === workerFile.href) {
     spare = undefined;
-    return early;
+    if (Atomics.load(new Int32Array(early.state), EXITED) === 0) return early;
   }
   return startWriter(workerFile);
 }
