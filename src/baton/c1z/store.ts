@@ -20,6 +20,7 @@ import { writeFileAtomically } from "./atomic-file.js";
 import { C1zError } from "./c1z-error.js";
 import { DEFAULT_KEEP_SYNCS, deleteOldSyncs } from "./cleanup.js";
 import { writeEnvelope } from "./envelope.js";
+import { GrantIndexDeferral } from "./grant-index-deferral.js";
 import type { PackedGrants } from "./packed-rows.js";
 import {
   type CountsByType,
@@ -59,6 +60,7 @@ export class C1zStore {
   private readonly runs: SyncRuns;
   private readonly queries: RowQueries;
   private readonly writer: RowWriter;
+  private readonly grantIndexes: GrantIndexDeferral;
   private readonly now: () => Date;
   private transactionDepth = 0;
   private open = true;
@@ -79,6 +81,7 @@ export class C1zStore {
     this.runs = new SyncRuns(db, this.now);
     this.queries = new RowQueries(db);
     this.writer = new RowWriter(db, options.registry ?? c1zTypeRegistry);
+    this.grantIndexes = new GrantIndexDeferral(db);
   }
 
   /**
@@ -140,6 +143,7 @@ export class C1zStore {
     this.assertOpen();
     const run = this.runs.require(syncId);
     if (run.endedAt !== undefined) return;
+    this.grantIndexes.restore();
     const stats = computeSyncStats(this.queries, syncId, run.type);
     this.runs.end(syncId, encodeSyncStats(stats));
     this.ended = { syncId, stats };
@@ -176,6 +180,7 @@ export class C1zStore {
     if (this.transactionDepth > 0) {
       throw new Error("cleanupSyncs cannot run inside a transaction (VACUUM needs none)");
     }
+    this.grantIndexes.restore();
     const deleted = this.transaction(() => deleteOldSyncs(this.runs, keep, currentSyncId));
     if (deleted.length > 0) this.db.exec("vacuum");
     return deleted;
@@ -205,6 +210,7 @@ export class C1zStore {
       return result;
     } catch (err) {
       this.db.exec("rollback");
+      this.grantIndexes.rolledBack();
       throw err;
     } finally {
       this.transactionDepth = 0;
@@ -225,12 +231,19 @@ export class C1zStore {
 
   /** Upserts grants, filling the expansion columns (see grant-expansion.ts). */
   putGrants(syncId: string, grants: Iterable<Grant>): void {
-    this.writeRows(grants, (grant, at) => this.writer.putGrant(syncId, grant, at));
+    const list = Array.isArray(grants) ? (grants as readonly Grant[]) : [...grants];
+    this.writeRows([list], (all, at) => {
+      this.grantIndexes.adding(all.length);
+      for (const grant of all) this.writer.putGrant(syncId, grant, at);
+    });
   }
 
   /** Upserts grants already encoded by packed-rows.ts (how the writer thread receives them). */
   putPackedGrants(syncId: string, rows: PackedGrants): void {
-    this.writeRows([rows], (packed, at) => this.writer.putPackedGrants(syncId, packed, at));
+    this.writeRows([rows], (packed, at) => {
+      this.grantIndexes.adding(packed.count);
+      this.writer.putPackedGrants(syncId, packed, at);
+    });
   }
 
   /** Stores an asset's bytes (AssetRef.id → `external_id`). */
@@ -312,22 +325,26 @@ export class C1zStore {
     filter?: GrantFilter,
   ): { rowId: number; grant: Grant }[] {
     this.assertOpen();
+    this.grantIndexes.restore();
     return this.queries.grantsAfter(syncId, afterRowId, limit, filter);
   }
 
   grant(syncId: string, grantId: string): Grant | undefined {
     this.assertOpen();
+    this.grantIndexes.restore();
     return this.queries.grant(syncId, grantId);
   }
 
   counts(syncId: string): RowCounts {
     this.assertOpen();
+    this.grantIndexes.restore();
     return this.queries.counts(syncId);
   }
 
   /** Rows of one sync per resource type (of the resource, or of the grant's entitlement). */
   countsByType(syncId: string): CountsByType {
     this.assertOpen();
+    this.grantIndexes.restore();
     const entitlementsByType = this.queries.countsByResourceType(syncId, TABLES.entitlements);
     // A sync just ended was counted by endSync (a GROUP BY over every grant): not again.
     const ended = this.ended?.syncId === syncId ? this.ended.stats : undefined;
@@ -350,6 +367,7 @@ export class C1zStore {
   /** Resources that grants of the sync name but the sync lacks (see RowQueries). */
   danglingGrantRefs(syncId: string, types: readonly string[], limit: number): DanglingRef[] {
     this.assertOpen();
+    this.grantIndexes.restore();
     return this.queries.danglingGrantRefs(syncId, types, limit);
   }
 
@@ -365,6 +383,7 @@ export class C1zStore {
   async save(options: { signal?: AbortSignal } = {}): Promise<void> {
     this.assertOpen();
     if (this.transactionDepth > 0) throw new Error("save() cannot run inside a transaction");
+    this.grantIndexes.restore();
     try {
       this.db.exec("pragma journal_mode = delete");
     } finally {
