@@ -1,12 +1,13 @@
 /**
- * The syncer talks to a connector only through Connect clients over a Transport: an in-memory
- * router transport for one-shot syncs in this process, or a gRPC transport for a remote connector
- * (`--connector-addr`), so both paths exercise the same wire contract.
+ * The syncer talks to a connector only through Connect clients over a Transport: a direct
+ * transport to the connector's service implementations for one-shot syncs in this process, or a
+ * gRPC transport for a remote connector (`--connector-addr`). Both run the same registrations,
+ * server interceptors and client call semantics; only the gRPC path puts bytes on a wire.
  */
 import {
   type Client,
+  type ConnectRouter,
   createClient,
-  createRouterTransport,
   type Interceptor,
   type Transport,
 } from "@connectrpc/connect";
@@ -24,6 +25,7 @@ import {
 import { type BuildOptions, registerConnector } from "../builder.js";
 import type { Connector } from "../connector.js";
 import { errorInterceptor } from "../error-interceptor.js";
+import { createDirectTransport } from "./direct-transport.js";
 
 /** Typed clients for every service a syncer or provisioner calls. */
 export interface ConnectorClients {
@@ -56,7 +58,8 @@ export function connectorClients(transport: Transport): ConnectorClients {
 }
 
 /**
- * An in-memory transport to a connector in this process (messages still cross the codec).
+ * A transport to a connector in this process (direct-transport.ts: the same registrations and
+ * server interceptors as a gRPC server, without encoding messages to bytes and back).
  * `interceptors` run around every call, outside the error mapping (e.g. the metrics).
  */
 export function inProcessTransport(
@@ -64,14 +67,14 @@ export function inProcessTransport(
   options: Partial<BuildOptions> = {},
   interceptors: readonly Interceptor[] = [],
 ): Transport {
-  return createRouterTransport((router) => registerConnector(router, connector, options), {
-    // Large tenants produce large pages; the default 4 MiB cap is a network precaution.
-    transport: { readMaxBytes: 64 * 1024 * 1024, writeMaxBytes: 64 * 1024 * 1024 },
-    // The same error mapping as the gRPC server, so both modes report the same codes.
-    router: {
-      readMaxBytes: 64 * 1024 * 1024,
-      writeMaxBytes: 64 * 1024 * 1024,
-      interceptors: [...interceptors, errorInterceptor],
-    },
+  const routes = (router: ConnectRouter) => registerConnector(router, connector, options);
+  return createDirectTransport(routes, {
+    interceptors: [...interceptors, errorInterceptor],
+    // Streaming calls still cross the codec. Large tenants produce large messages; the default
+    // 4 MiB cap is a network precaution.
+    router: { readMaxBytes: MAX_MESSAGE_BYTES, writeMaxBytes: MAX_MESSAGE_BYTES },
+    transport: { readMaxBytes: MAX_MESSAGE_BYTES, writeMaxBytes: MAX_MESSAGE_BYTES },
   });
 }
+
+const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
