@@ -2,9 +2,11 @@ import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { describe, expect, it } from "vitest";
 import type { Grant } from "../../gen/c1/connector/v2/grant_pb.js";
+import { C1zError } from "./c1z-error.js";
 import { readEnvelope } from "./envelope.js";
 import {
   DEFERRABLE_GRANT_INDEXES,
+  GrantIndexDeferral,
   MIN_DEFERRED_LOAD,
   shouldDefer,
 } from "./grant-index-deferral.js";
@@ -169,5 +171,35 @@ describe("C1zStore with a large grant load", () => {
     store.endSync(syncId);
     await store.save();
     expect(await savedGrantIndexes(file)).toEqual(ALL_GRANT_INDEXES);
+  });
+
+  it("names the working database and the temporary directory when a rebuild cannot sort", () => {
+    // SQLite fails this way when no temporary directory it tries is writable.
+    const executed: string[] = [];
+    const db = {
+      prepare: () => ({ get: () => ({ n: 0 }) }),
+      exec(sql: string) {
+        if (sql.startsWith("create")) throw new Error("unable to open database file");
+        executed.push(sql);
+      },
+    } as unknown as DatabaseSync;
+    const deferral = new GrantIndexDeferral(db, "/data/sync.c1z.work.sqlite");
+    deferral.adding(MIN_DEFERRED_LOAD);
+    expect(executed).toHaveLength(DEFERRABLE_GRANT_INDEXES.length);
+    let caught: unknown;
+    try {
+      deferral.restore();
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(C1zError);
+    expect((caught as C1zError).code).toBe("unwritable");
+    expect((caught as C1zError).message).toBe(
+      "/data/sync.c1z.work.sqlite: cannot rebuild the grant indexes (unable to open database " +
+        "file); SQLite sorts them in $SQLITE_TMPDIR, else $TMPDIR, else /var/tmp or /tmp: give " +
+        "one of them room (about 70 MB per 700,000 grants) and run the sync again, it resumes",
+    );
+    // Still owed: the next rebuild tries again.
+    expect(deferral.deferred).toBe(true);
   });
 });

@@ -17,6 +17,7 @@
  * the next rebuild re-runs every `create index if not exists` (no-ops for those present).
  */
 import type { DatabaseSync } from "node:sqlite";
+import { C1zError } from "./c1z-error.js";
 import { SCHEMA, TABLES } from "./schema.js";
 
 /** Fewer grants than this in one store session never defer: rebuilding costs more. */
@@ -62,7 +63,11 @@ export class GrantIndexDeferral {
   /** Rows the table held when this session first added grants (an estimate from the row ids). */
   private before: number | undefined;
 
-  constructor(private readonly db: DatabaseSync) {}
+  constructor(
+    private readonly db: DatabaseSync,
+    /** The working database's path, for errors. */
+    private readonly path: string,
+  ) {}
 
   /** Call inside the transaction that is about to add `count` grants. */
   adding(count: number): void {
@@ -80,7 +85,19 @@ export class GrantIndexDeferral {
   /** Rebuilds the indexes if a load dropped them. Call before anything reads or saves grants. */
   restore(): void {
     if (this.state === "present") return;
-    for (const index of DEFERRABLE_GRANT_INDEXES) this.db.exec(index.create);
+    try {
+      for (const index of DEFERRABLE_GRANT_INDEXES) this.db.exec(index.create);
+    } catch (err) {
+      // Sorting spills to SQLite's temporary directory; nothing else here writes a new file.
+      const reason = err instanceof Error ? err.message : String(err);
+      throw new C1zError(
+        "unwritable",
+        `${this.path}: cannot rebuild the grant indexes (${reason}); SQLite sorts them in ` +
+          "$SQLITE_TMPDIR, else $TMPDIR, else /var/tmp or /tmp: give one of them room (about " +
+          "70 MB per 700,000 grants) and run the sync again, it resumes",
+        { cause: err },
+      );
+    }
     this.state = "present";
   }
 

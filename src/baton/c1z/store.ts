@@ -81,7 +81,7 @@ export class C1zStore {
     this.runs = new SyncRuns(db, this.now);
     this.queries = new RowQueries(db);
     this.writer = new RowWriter(db, options.registry ?? c1zTypeRegistry);
-    this.grantIndexes = new GrantIndexDeferral(db);
+    this.grantIndexes = new GrantIndexDeferral(db, workingDbPath);
   }
 
   /**
