@@ -4,16 +4,17 @@
  * metrics), with Connect's own client-side call semantics (deadlines, cancellation, errors as
  * ConnectError), but without encoding every message to protobuf bytes and decoding it again.
  *
- * Connect's router transport did that round trip on every call. In a one-shot sync it was the
- * largest single cost of the main thread: a 100,000-user sync encoded and decoded ≈ 800,000
+ * Connect's router transport did that round trip on every call. In a one-shot sync it was a
+ * large share of the main thread's work: a 100,000-user sync encoded and decoded ≈ 800,000
  * resources and grants that the syncer then encodes once more for the c1z, ≈ 5 GB of the
  * ≈ 15 GB the thread allocated, and with the collector's share ≈ a quarter of its time
  * (BENCHMARKS.md). The wire contract stays covered where there is a wire: the gRPC server, which
  * the Go SDK's own syncer drives in the tests.
  *
  * Messages are handed over as they are, so neither side may change a message after passing it:
- * the syncer and the store only read what they receive, and the connector builds each response
- * afresh. Streaming methods (none of which the syncer calls) go through a router transport over
+ * the syncer, the store and the service host only read what they receive, and the connector
+ * never changes a message it has returned (some, like its resource types, are shared constants).
+ * Streaming methods (none of which the syncer calls) go through a router transport over
  * the same registrations, so they behave exactly as before.
  */
 import {
