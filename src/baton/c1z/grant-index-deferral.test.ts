@@ -202,4 +202,22 @@ describe("C1zStore with a large grant load", () => {
     // Still owed: the next rebuild tries again.
     expect(deferral.deferred).toBe(true);
   });
+
+  it("defers once per session: a load read in its middle keeps its indexes afterwards", () => {
+    const executed: string[] = [];
+    const db = {
+      prepare: () => ({ get: () => ({ n: 0 }) }),
+      exec: (sql: string) => executed.push(sql),
+    } as unknown as DatabaseSync;
+    const deferral = new GrantIndexDeferral(db, "/data/sync.c1z.work.sqlite");
+    deferral.adding(MIN_DEFERRED_LOAD);
+    deferral.restore();
+    deferral.adding(MIN_DEFERRED_LOAD);
+    deferral.restore();
+    expect(executed.map((sql) => sql.split(" ")[0])).toEqual([
+      ...DEFERRABLE_GRANT_INDEXES.map(() => "drop"),
+      ...DEFERRABLE_GRANT_INDEXES.map(() => "create"),
+    ]);
+    expect(deferral.deferred).toBe(false);
+  });
 });

@@ -57,7 +57,7 @@ type State = "present" | "deferred" | "unknown";
 
 export class GrantIndexDeferral {
   private state: State = "present";
-  /** Whether this session ever dropped the indexes (only then can a rollback undo anything). */
+  /** Whether this session dropped the indexes (then a rollback may undo a drop or a rebuild). */
   private dropped = false;
   private added = 0;
   /** Rows the table held when this session first added grants (an estimate from the row ids). */
@@ -75,7 +75,9 @@ export class GrantIndexDeferral {
       this.db.prepare(`select coalesce(max(id), 0) as n from ${TABLES.grants}`).get()?.n ?? 0,
     );
     this.added += count;
-    if (this.state !== "present" || !shouldDefer(this.added, this.before)) return;
+    // Once per session: a session that read grants in the middle of its load would otherwise
+    // rebuild and drop again at every read.
+    if (this.dropped || !shouldDefer(this.added, this.before)) return;
     for (const index of DEFERRABLE_GRANT_INDEXES)
       this.db.exec(`drop index if exists ${index.name}`);
     this.state = "deferred";
@@ -106,7 +108,7 @@ export class GrantIndexDeferral {
     if (this.dropped) this.state = "unknown";
   }
 
-  /** Whether the indexes are (or may be) missing now; for tests and the store's own checks. */
+  /** Whether the indexes are (or may be) missing now (for tests). */
   get deferred(): boolean {
     return this.state !== "present";
   }

@@ -57,6 +57,9 @@ export function connectorClients(transport: Transport): ConnectorClients {
   };
 }
 
+/** Streaming calls still cross the codec; the default 4 MiB cap is a network precaution. */
+const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
 /**
  * A transport to a connector in this process (direct-transport.ts: the same registrations and
  * server interceptors as a gRPC server, without encoding messages to bytes and back).
@@ -69,12 +72,9 @@ export function inProcessTransport(
 ): Transport {
   const routes = (router: ConnectRouter) => registerConnector(router, connector, options);
   return createDirectTransport(routes, {
+    // The same error mapping as the gRPC server, so both modes report the same codes.
     interceptors: [...interceptors, errorInterceptor],
-    // Streaming calls still cross the codec. Large tenants produce large messages; the default
-    // 4 MiB cap is a network precaution.
     router: { readMaxBytes: MAX_MESSAGE_BYTES, writeMaxBytes: MAX_MESSAGE_BYTES },
     transport: { readMaxBytes: MAX_MESSAGE_BYTES, writeMaxBytes: MAX_MESSAGE_BYTES },
   });
 }
-
-const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;

@@ -46,16 +46,15 @@ type UnaryFn = (request: unknown, context: unknown) => unknown;
 
 const BASE_URL = "in-process://connector";
 
+type RouterTransportOptions = NonNullable<Parameters<typeof createRouterTransport>[1]>;
+
 export interface DirectTransportOptions {
   /** Server interceptors, outermost first, as a Connect router would run them. */
   readonly interceptors?: readonly Interceptor[];
-  /** Options of the router that serves streaming methods. */
+  /** Options of the router that serves streaming methods (they still cross the codec). */
   readonly router?: ConnectRouterOptions;
-  readonly transport?: Parameters<typeof createRouterTransport>[1] extends infer O
-    ? O extends { transport?: infer T }
-      ? T
-      : never
-    : never;
+  /** Options of the router transport's client side, for those methods. */
+  readonly transport?: RouterTransportOptions["transport"];
 }
 
 /** A Transport to the services `routes` registers, called directly (see the module comment). */
