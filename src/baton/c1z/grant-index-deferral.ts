@@ -13,7 +13,7 @@
  *
  * Safe to interrupt: the drop commits with a batch of rows, and a working database left without
  * the indexes gets them back from `applySchema` when it is opened again. A rolled-back
- * transaction may have undone a drop or a rebuild, so after one the state counts as unknown and
+ * transaction may have undone a drop or a rebuild, so after one they count as missing and
  * the next rebuild re-runs every `create index if not exists` (no-ops for those present).
  */
 import type { DatabaseSync } from "node:sqlite";
@@ -53,10 +53,9 @@ export function shouldDefer(added: number, before: number): boolean {
   return added >= MIN_DEFERRED_LOAD && added * TABLE_SHARE >= before;
 }
 
-type State = "present" | "deferred" | "unknown";
-
 export class GrantIndexDeferral {
-  private state: State = "present";
+  /** Whether the indexes are, or after a rollback may be, missing. */
+  private missing = false;
   /** Whether this session dropped the indexes (then a rollback may undo a drop or a rebuild). */
   private dropped = false;
   private added = 0;
@@ -80,13 +79,13 @@ export class GrantIndexDeferral {
     if (this.dropped || !shouldDefer(this.added, this.before)) return;
     for (const index of DEFERRABLE_GRANT_INDEXES)
       this.db.exec(`drop index if exists ${index.name}`);
-    this.state = "deferred";
+    this.missing = true;
     this.dropped = true;
   }
 
   /** Rebuilds the indexes if a load dropped them. Call before anything reads or saves grants. */
   restore(): void {
-    if (this.state === "present") return;
+    if (!this.missing) return;
     try {
       for (const index of DEFERRABLE_GRANT_INDEXES) this.db.exec(index.create);
     } catch (err) {
@@ -100,16 +99,16 @@ export class GrantIndexDeferral {
         { cause: err },
       );
     }
-    this.state = "present";
+    this.missing = false;
   }
 
   /** A transaction rolled back: a drop or a rebuild in it may be undone. */
   rolledBack(): void {
-    if (this.dropped) this.state = "unknown";
+    if (this.dropped) this.missing = true;
   }
 
   /** Whether the indexes are (or may be) missing now (for tests). */
   get deferred(): boolean {
-    return this.state !== "present";
+    return this.missing;
   }
 }
